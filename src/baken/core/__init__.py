@@ -1,0 +1,1 @@
+"""The core: configuration, storage, markings, principals, policy, audit and i18n."""

@@ -1,0 +1,43 @@
+"""Settings, read from the environment (prefix ``BAKEN_``) and passed in explicitly.
+
+Nothing here runs at import time: callers build a :class:`Settings` and hand it on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BAKEN_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Root for the embedded store.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite under data_dir."
+    )
+    default_locale: str = "nl"
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=10, ge=1)
+    # Lockout: after this many consecutive failures the account is locked, the lock
+    # doubling from ``lockout_base_seconds`` with each further failure, up to the cap.
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_base_seconds: int = Field(default=30, ge=1)
+    lockout_max_seconds: int = Field(default=3600, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Cookies get the Secure flag when served behind TLS; set this in production.
+    secure_cookies: bool = False
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=64)
+
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'baken.sqlite').resolve()}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,51 @@
+"""Intern markings as rows and load them back. Marked tables store only ``marking_id``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from baken.core.markings import Marking
+from baken.core.models import (
+    MarkingCompartment,
+    MarkingOriginator,
+    MarkingReleasability,
+    MarkingRow,
+)
+
+
+def intern(session: Session, marking: Marking) -> int:
+    """Return the id of ``marking``, creating its row the first time it is used."""
+    key = marking.key()
+    found = session.scalar(select(MarkingRow.id).where(MarkingRow.key == key))
+    if found is not None:
+        return found
+    row = MarkingRow(key=key, level=int(marking.level), owner=marking.owner.value)
+    session.add(row)
+    session.flush()
+    session.add_all(
+        MarkingCompartment(marking_id=row.id, compartment=c) for c in marking.compartments
+    )
+    session.add_all(MarkingOriginator(marking_id=row.id, originator=o) for o in marking.originators)
+    session.add_all(
+        MarkingReleasability(marking_id=row.id, recipient=r) for r in marking.releasable_to
+    )
+    session.flush()
+    return row.id
+
+
+def load(session: Session, ids: Iterable[int]) -> dict[int, Marking]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(MarkingRow.id, MarkingRow.key).where(MarkingRow.id.in_(wanted)))
+    return {row_id: Marking.from_key(key) for row_id, key in rows}
+
+
+def load_one(session: Session, marking_id: int) -> Marking:
+    return load(session, [marking_id])[marking_id]
+
+
+__all__ = ["intern", "load", "load_one"]

@@ -1,0 +1,18 @@
+"""Load the YAML vocabularies shipped with the package (read on first use, then cached)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    text = resources.files(__name__).joinpath(f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ValueError(f"vocabulary {name} is not a mapping")
+    return data

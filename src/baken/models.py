@@ -1,0 +1,13 @@
+"""Every module's tables in one metadata, for migrations and tests.
+
+A module that adds tables imports its ``models`` here.
+"""
+
+from __future__ import annotations
+
+import baken.core.models
+import baken.notices.models  # noqa: F401
+from baken.core.db import Base
+
+metadata = Base.metadata
+__all__ = ["metadata"]

@@ -1,0 +1,110 @@
+"""The hook interface through which modules register themselves (pluggy, as Datasette).
+
+Each module has a ``plugin`` module that implements some of these hooks. Nothing is
+imported until :func:`registry` is first called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import typer
+    from fastapi import APIRouter
+    from sqlalchemy.orm import Session
+
+    from baken.core.principals import ObjectKind
+    from baken.core.sanitise import Sanitiser
+    from baken.testing.leakmatrix import LeakCase, LeakFixture
+
+hookspec = pluggy.HookspecMarker("baken")
+hookimpl = pluggy.HookimplMarker("baken")
+
+# Built-in modules, in navigation order. A module is listed here when it has code.
+BUILTIN = ("baken.core.plugin", "baken.notices.plugin", "baken.web.plugin")
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """A navigation entry. ``roles`` empty means every signed-in user."""
+
+    key: str
+    href: str
+    label_nl: str
+    label_en: str
+    order: int = 100
+    roles: frozenset[str] = frozenset()
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" else self.label_nl
+
+
+class Hooks:
+    @hookspec
+    def baken_object_kinds(self) -> list[ObjectKind]:  # type: ignore[empty-body]
+        """Kinds of marked object the module stores, with the roles that may use them."""
+
+    @hookspec
+    def baken_routers(self) -> list[APIRouter]:  # type: ignore[empty-body]
+        """Routers with the module's pages and API endpoints."""
+
+    @hookspec
+    def baken_navigation(self) -> list[NavItem]:  # type: ignore[empty-body]
+        """Entries for the main navigation."""
+
+    @hookspec
+    def baken_cli(self, app: typer.Typer) -> None:
+        """Add the module's commands to the ``baken`` CLI."""
+
+    @hookspec
+    def baken_demo(self, session: Session, users: dict[str, int]) -> None:
+        """Load the module's part of the fictional demo world (``users``: name -> id)."""
+
+    @hookspec
+    def baken_sanitisers(self) -> list[Sanitiser]:  # type: ignore[empty-body]
+        """Kinds of object whose lower-marked version can be made by sanitisation."""
+
+    @hookspec
+    def baken_leak_fixtures(self) -> list[LeakFixture]:  # type: ignore[empty-body]
+        """Makers of marked objects carrying secret strings, for the leak matrix."""
+
+    @hookspec
+    def baken_leak_cases(self) -> list[LeakCase]:  # type: ignore[empty-body]
+        """How the leak matrix calls each of the module's routes."""
+
+
+class Registry:
+    def __init__(self, modules: tuple[str, ...] = BUILTIN, extra: tuple[object, ...] = ()):
+        self.pm = pluggy.PluginManager("baken")
+        self.pm.add_hookspecs(Hooks)
+        for name in modules:
+            self.pm.register(importlib.import_module(name), name=name)
+        for plugin in extra:
+            self.pm.register(plugin)
+
+    @property
+    def hook(self) -> Any:
+        return self.pm.hook
+
+    def collect(self, hook: Callable[[], list[Any]]) -> list[Any]:
+        return [item for items in hook() for item in items]
+
+    def kinds(self) -> dict[str, ObjectKind]:
+        return {k.name: k for k in self.collect(self.hook.baken_object_kinds)}
+
+    def navigation(self) -> list[NavItem]:
+        return sorted(self.collect(self.hook.baken_navigation), key=lambda n: n.order)
+
+    def sanitisers(self) -> dict[str, Sanitiser]:
+        return {s.kind: s for s in self.collect(self.hook.baken_sanitisers)}
+
+
+@cache
+def registry() -> Registry:
+    return Registry()

@@ -1,0 +1,1 @@
+"""Test support that ships with Baken, so every module can register with the leak matrix."""

@@ -1,0 +1,48 @@
+"""The FastAPI app factory: settings in, app out; modules plug in through the registry."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from baken import __version__
+from baken.core.config import Settings
+from baken.core.db import make_engine, make_sessionmaker
+from baken.plugins import Registry, registry
+from baken.web import errors
+from baken.web.middleware import BodyLimit, BodyTooLarge, SecurityHeaders
+
+
+def create_app(settings: Settings | None = None, reg: Registry | None = None) -> FastAPI:
+    settings = settings or Settings()
+    reg = reg or registry()
+    app = FastAPI(
+        title="Baken API",
+        version=__version__,
+        description="HTTP API of Baken. Every answer passes the same policy as the UI.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    engine = make_engine(settings)
+    app.state.settings = settings
+    app.state.registry = reg
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    for router in reg.collect(reg.hook.baken_routers):
+        app.include_router(router)
+    static = resources.files("baken.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    errors.install(app)
+
+    @app.exception_handler(BodyTooLarge)
+    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
+        return errors.refusal(request, 413, "body too large")
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, tls=settings.secure_cookies)
+    return app

@@ -1,0 +1,161 @@
+"""Per-request context: who is asking (session cookie or API token), in which language,
+and a unit of work against the database. Routes get it through FastAPI's dependencies."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from baken.core import i18n
+from baken.core.config import Settings
+from baken.core.db import transaction
+from baken.core.principals import Principal
+from baken.core.sessions import resolve, resolve_token
+from baken.plugins import Registry
+
+SESSION_COOKIE = "baken_session"
+PRELOGIN_COOKIE = "baken_prelogin"
+LANG_COOKIE = "baken_lang"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class LoginRequired(Exception):
+    """No valid session: pages redirect to the login page, the API answers 401."""
+
+    def __init__(self, expired: bool = False) -> None:
+        super().__init__("login required")
+        self.expired = expired
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without the right CSRF token."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this (403)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class NotFound(Exception):
+    """Unknown, or not readable by this principal: the two are not told apart (404)."""
+
+
+@dataclass
+class Ctx:
+    request: Request
+    settings: Settings
+    registry: Registry
+    factory: sessionmaker[Session]
+    locale: str
+    principal: Principal | None = None
+    csrf_token: str | None = None
+    via_token: bool = False
+    new_prelogin: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def is_api(self) -> bool:
+        return self.request.url.path.startswith("/api/")
+
+    def _(self, message: str) -> str:
+        return i18n.gettext(self.locale, message)
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        with transaction(self.factory) as session:
+            yield session
+
+    def user(self) -> Principal:
+        if self.principal is None:
+            raise LoginRequired(expired=self.request.cookies.get(SESSION_COOKIE) is not None)
+        return self.principal
+
+    def require(self, permission: str) -> Principal:
+        principal = self.user()
+        if not principal.has_permission(permission):
+            raise Forbidden(permission)
+        return principal
+
+
+async def _check_csrf(request: Request, expected: str | None) -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not expected or not sent or not secrets.compare_digest(expected, sent):
+        raise CsrfFailed
+
+
+def bare_context(request: Request) -> Ctx:
+    """A context for error pages: whatever the request established, nothing more."""
+    app = request.app
+    return Ctx(
+        request=request,
+        settings=app.state.settings,
+        registry=app.state.registry,
+        factory=app.state.sessionmaker,
+        locale=getattr(request.state, "locale", None) or _locale(request),
+        principal=getattr(request.state, "principal", None),
+    )
+
+
+def _locale(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE)
+    return lang if lang in i18n.LOCALES else i18n.pick(request.headers.get("accept-language"))
+
+
+async def context(request: Request) -> Ctx:
+    app = request.app
+    settings: Settings = app.state.settings
+    ctx = Ctx(
+        request=request,
+        settings=settings,
+        registry=app.state.registry,
+        factory=app.state.sessionmaker,
+        locale=_locale(request),
+    )
+    request.state.locale = ctx.locale
+    auth = request.headers.get("authorization", "")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    with ctx.db() as session:
+        if auth.lower().startswith("bearer "):
+            ctx.principal = resolve_token(session, bearer=auth[7:].strip())
+            ctx.via_token = True
+            if ctx.principal is None:
+                raise LoginRequired()
+        elif cookie:
+            active = resolve(session, settings=settings, token=cookie)
+            if active is not None:
+                ctx.principal, ctx.csrf_token = active.principal, active.csrf_token
+    request.state.principal = ctx.principal
+    if ctx.via_token:
+        # Browsers never send a bearer token on their own, so it needs no CSRF token.
+        return ctx
+    if ctx.principal is None:
+        # Before login: double submit against a random cookie (the login form, the
+        # language switch), so even those forms cannot be posted from another site.
+        ctx.csrf_token = request.cookies.get(PRELOGIN_COOKIE)
+        if not ctx.csrf_token:
+            ctx.csrf_token, ctx.new_prelogin = secrets.token_urlsafe(32), True
+            await _check_csrf(request, None)
+            return ctx
+    await _check_csrf(request, ctx.csrf_token)
+    return ctx
+
+
+CtxDep = Annotated[Ctx, Depends(context)]

@@ -1,0 +1,158 @@
+"""Every refusal as a clear 4xx: an error page in the user's language, or RFC 9457
+problem details for the API. Nothing internal is shown, and every refusal is audited."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from baken.core import audit
+from baken.core.db import transaction
+from baken.core.policy import PolicyDenied
+from baken.web.context import CsrfFailed, Forbidden, LoginRequired, NotFound, bare_context
+
+log = logging.getLogger("baken.web")
+
+# status -> (English title, used as the message id for the Dutch text)
+TITLES = {
+    400: "The request could not be understood",
+    401: "Sign in first",
+    403: "You may not do this",
+    404: "Not found",
+    405: "This method is not allowed here",
+    413: "The request is too large",
+    415: "This type of content is not accepted",
+    422: "The data sent is not valid",
+    429: "Too many attempts; wait a moment",
+    500: "Something went wrong on our side",
+}
+
+
+def record_refusal(request: Request, status: int, reason: str) -> None:
+    """Audit a refused request in its own transaction (the work itself rolled back)."""
+    principal = getattr(request.state, "principal", None)
+    try:
+        with transaction(request.app.state.sessionmaker) as session:
+            audit.record(
+                session,
+                principal=principal,
+                actor="anonymous",
+                action="request.refused",
+                outcome=str(status),
+                details={
+                    "method": request.method,
+                    "path": request.url.path[:300],
+                    "reason": reason,
+                },
+            )
+    except Exception:  # the refusal itself must still be answered
+        log.exception("could not audit a refused request")
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def refusal(
+    request: Request,
+    status: int,
+    reason: str,
+    detail: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    record_refusal(request, status, reason)
+    ctx = bare_context(request)
+    title = TITLES.get(status, TITLES[400])
+    if is_api(request):
+        body: dict[str, Any] = {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail or title,
+        }
+        if errors:
+            body["errors"] = errors
+        return JSONResponse(
+            body, status_code=status, media_type="application/problem+json", headers=headers
+        )
+    from baken.web.render import render
+
+    response = render(
+        ctx,
+        "error.html",
+        status_code=status,
+        title=ctx._(title),
+        status=status,
+        message=ctx._(title),
+        detail=ctx._(detail) if detail else None,
+    )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # Field locations and messages only: the input is the sender's own and is not echoed.
+    return [
+        {"loc": [str(p) for p in err.get("loc", ())], "msg": str(err.get("msg", ""))}
+        for err in exc.errors()
+    ]
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        reason = "session expired" if exc.expired else "not signed in"
+        if is_api(request):
+            return refusal(request, 401, reason, headers={"WWW-Authenticate": "Bearer"})
+        record_refusal(request, 401, reason)
+        target = "/login?next=" + quote(request.url.path, safe="/")
+        if exc.expired:
+            target += "&expired=1"
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+        return refusal(
+            request,
+            403,
+            "csrf",
+            "The form was out of date or not sent from Baken. Reload and try again.",
+        )
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return refusal(request, 403, f"missing permission {exc.what}")
+
+    @app.exception_handler(PolicyDenied)
+    async def _denied(request: Request, exc: PolicyDenied) -> Response:
+        return refusal(request, 403, f"policy: {exc}")
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return refusal(request, 404, "not found or not readable")
+
+    @app.exception_handler(LookupError)
+    async def _lookup(request: Request, exc: LookupError) -> Response:
+        return refusal(request, 404, "not found or not readable")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code if 400 <= exc.status_code < 600 else 400
+        return refusal(request, status, f"http {status}", headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return refusal(request, 422, "invalid request", errors=_validation_errors(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return refusal(request, 500, f"error {type(exc).__name__}")

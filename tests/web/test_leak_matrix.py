@@ -1,0 +1,123 @@
+"""The leak matrix over every registered route, and its self-test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import select
+
+from baken.core.config import Settings
+from baken.notices.models import Notice
+from baken.plugins import BUILTIN, Registry, hookimpl
+from baken.testing.leakmatrix import MARKINGS, SEATS, LeakCase, LeakFound, run
+from baken.web.app import create_app
+from baken.web.context import CtxDep
+
+
+def _matrix(reg: Registry) -> tuple[list[Any], list[Any]]:
+    fixtures = reg.collect(reg.hook.baken_leak_fixtures)
+    cases = reg.collect(reg.hook.baken_leak_cases)
+    return fixtures, cases
+
+
+def test_every_route_leaks_nothing(app: FastAPI) -> None:
+    fixtures, cases = _matrix(app.state.registry)
+    world = run(app, fixtures, cases)
+    # The matrix really ran: many principals, every fixture reached by a reader.
+    assert len(world.principals) >= 14
+    assert all(s.seen_by_reader for s in world.secrets if s.marking.level == 0)
+
+
+class Unfiltered:
+    """A plugin with a route that forgets the policy filter: the harness must catch it."""
+
+    router = APIRouter()
+
+    @staticmethod
+    @router.get("/lek")
+    def leak(ctx: CtxDep) -> dict[str, list[str]]:
+        ctx.user()
+        with ctx.db() as session:
+            return {"titles": list(session.scalars(select(Notice.title)))}
+
+    @hookimpl
+    def baken_routers(self) -> list[APIRouter]:
+        return [self.router]
+
+    @hookimpl
+    def baken_leak_cases(self) -> list[LeakCase]:
+        return [LeakCase("GET", "/lek")]
+
+
+class CountLeak:
+    """A route that filters rows but counts all of them: only non-interference sees it."""
+
+    router = APIRouter()
+
+    @staticmethod
+    @router.get("/telling")
+    def count(ctx: CtxDep) -> dict[str, int]:
+        ctx.user()
+        with ctx.db() as session:
+            return {"notices": len(list(session.scalars(select(Notice.id))))}
+
+    @hookimpl
+    def baken_routers(self) -> list[APIRouter]:
+        return [self.router]
+
+    @hookimpl
+    def baken_leak_cases(self) -> list[LeakCase]:
+        return [LeakCase("GET", "/telling")]
+
+
+class Uncovered:
+    router = APIRouter()
+
+    @staticmethod
+    @router.get("/vergeten")
+    def forgotten() -> dict[str, str]:
+        return {}
+
+    @hookimpl
+    def baken_routers(self) -> list[APIRouter]:
+        return [self.router]
+
+
+# A small matrix for the self-tests: one reader, one who may read little, one partner.
+FEW_SEATS = [s for s in SEATS if s.name in {"aivd-stg_zeer_geheim", "aivd-ongerubriceerd",
+                                            "nctv"}]
+FEW_MARKINGS = [MARKINGS[0], MARKINGS[3], MARKINGS[9]]
+
+
+def _small(app: FastAPI) -> None:
+    fixtures, cases = _matrix(app.state.registry)
+    try:
+        run(app, fixtures, cases, FEW_SEATS, FEW_MARKINGS)
+    finally:
+        app.state.engine.dispose()
+
+
+def test_small_matrix_passes_without_the_bad_routes(settings: Settings) -> None:
+    """The self-tests below fail for the bad route alone, not for the small matrix."""
+    _small(create_app(settings))
+
+
+def _app_with(settings: Settings, plugin: object) -> FastAPI:
+    return create_app(settings, Registry(BUILTIN, extra=(plugin,)))
+
+
+def test_harness_catches_an_unfiltered_route(settings: Settings) -> None:
+    with pytest.raises(LeakFound, match=r"GET /lek shows notice"):
+        _small(_app_with(settings, Unfiltered()))
+
+
+def test_harness_catches_a_count_of_hidden_rows(settings: Settings) -> None:
+    with pytest.raises(LeakFound, match=r"GET /telling answers .* differently"):
+        _small(_app_with(settings, CountLeak()))
+
+
+def test_harness_fails_on_a_route_without_a_case(settings: Settings) -> None:
+    with pytest.raises(LeakFound, match=r"routes without a leak-matrix case: GET /vergeten"):
+        _small(_app_with(settings, Uncovered()))
