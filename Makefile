@@ -25,6 +25,8 @@ $(UV):
 $(STAMP): $(UV) requirements.lock pyproject.toml package.json package-lock.json
 	$(UV) pip sync --python $(VENV)/bin/python --require-hashes requirements.lock
 	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
+	@# Front-end packages come from the npm registry; a bare Debian machine gets npm first.
+	command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
 	npm ci --no-audit --no-fund
 	touch $@
 
@@ -54,8 +56,8 @@ run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000
 	$(VENV)/bin/baken serve --host 127.0.0.1 --port 8000
 
 lint: install ## ruff check, ruff format --check, mypy
-	$(VENV)/bin/ruff check src tests
-	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
 test: install ## Lint, then pytest on SQLite and on a throwaway PostgreSQL (PYTEST_ARGS=...)

@@ -35,7 +35,9 @@ PASSWORD = "correct horse battery"
 
 def pytest_report_header() -> str:
     if PG_URL:
-        return f"baken database backend: PostgreSQL at {make_url(PG_URL).host}:{make_url(PG_URL).port}"
+        return (
+            f"baken database backend: PostgreSQL at {make_url(PG_URL).host}:{make_url(PG_URL).port}"
+        )
     return "baken database backend: SQLite (embedded)"
 
 
@@ -132,9 +134,14 @@ class People:
         compartments: set[str] | None = None,
     ) -> Principal:
         data = UserCreate(
-            username=username, display_name=username.title(), password=PASSWORD,
-            clearance=clearance, service=service, organisation=organisation,
-            roles=frozenset(roles or {"analyst"}), compartments=frozenset(compartments or ()),
+            username=username,
+            display_name=username.title(),
+            password=PASSWORD,
+            clearance=clearance,
+            service=service,
+            organisation=organisation,
+            roles=frozenset(roles or {"analyst"}),
+            compartments=frozenset(compartments or ()),
         )
         with transaction(self.factory) as session:
             public = create(session, settings=self.settings, principal=None, data=data)
@@ -154,9 +161,11 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign in through the login form as a browser would; return the CSRF token."""
     page = client.get("/login")
     csrf = _csrf_from(page.text)
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": csrf, "next": "/"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf, "next": "/"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
     home = client.get("/")
     return _csrf_from(home.text)

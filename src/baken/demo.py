@@ -227,8 +227,8 @@ def load_demo(
         exists = session.scalar(select(User.id).where(User.username == USERS[0][0]))
         created = exists is None
         if created:
-            for code, nl, en, service in UNITS:
-                ensure_unit(session, code=code, name_nl=nl, name_en=en, service=service)
+            for code, nl, en, unit_service in UNITS:
+                ensure_unit(session, code=code, name_nl=nl, name_en=en, service=unit_service)
             ids: dict[str, int] = {}
             for username, name, level, roles, service, org, unit, comps in USERS:
                 ids[username] = create(

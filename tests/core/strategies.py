@@ -31,8 +31,14 @@ internal = st.builds(
     clearance=levels,
     service=st.sampled_from([Service.AIVD, Service.MIVD]),
     compartments=subsets(COMPARTMENTS),
-    roles=st.sampled_from([frozenset({"analyst"}), frozenset({"planner"}),
-                           frozenset({"admin"}), frozenset({"employer_security_officer"})]),
+    roles=st.sampled_from(
+        [
+            frozenset({"analyst"}),
+            frozenset({"planner"}),
+            frozenset({"admin"}),
+            frozenset({"employer_security_officer"}),
+        ]
+    ),
 )
 
 external = st.builds(
@@ -44,8 +50,9 @@ external = st.builds(
     service=st.none(),
     organisation=st.sampled_from(EXTERNAL_ORGS),
     compartments=subsets(COMPARTMENTS),
-    roles=st.sampled_from([frozenset({"partner_recipient"}), frozenset({"overseer"}),
-                           frozenset({"civd_member"})]),
+    roles=st.sampled_from(
+        [frozenset({"partner_recipient"}), frozenset({"overseer"}), frozenset({"civd_member"})]
+    ),
 )
 
 principals = st.one_of(internal, external)

@@ -20,9 +20,16 @@ from baken.core.models import AuditEntry, AuditHead
 def _fill(factory: sessionmaker[Session], n: int = 6) -> None:
     with transaction(factory) as session:
         for i in range(n):
-            audit.record(session, principal=None, actor=f"user{i}", action="test.event",
-                         kind="mededeling", object_id=i,
-                         marking=Marking.of("STG_GEHEIM", "AIVD"), details={"i": i})
+            audit.record(
+                session,
+                principal=None,
+                actor=f"user{i}",
+                action="test.event",
+                kind="mededeling",
+                object_id=i,
+                marking=Marking.of("STG_GEHEIM", "AIVD"),
+                details={"i": i},
+            )
 
 
 def _untrigger(session: Session) -> None:
@@ -42,7 +49,8 @@ def _verify(factory: sessionmaker[Session]) -> audit.VerifyResult:
 def test_untouched_chain_verifies(factory: sessionmaker[Session]) -> None:
     _fill(factory)
     result = _verify(factory)
-    assert result.ok and result.checked == 6
+    assert result.ok
+    assert result.checked == 6
 
 
 def test_empty_chain_verifies(factory: sessionmaker[Session]) -> None:
@@ -98,8 +106,15 @@ def test_delete_of_the_tail_is_caught(factory: sessionmaker[Session]) -> None:
 
 
 def _forge(session: Session, seq: int, prev_hash: str) -> AuditEntry:
-    forged = AuditEntry(seq=seq, ts=audit.utcnow(), actor="mallory", action="forged",
-                        outcome="ok", details={}, prev_hash=prev_hash)
+    forged = AuditEntry(
+        seq=seq,
+        ts=audit.utcnow(),
+        actor="mallory",
+        action="forged",
+        outcome="ok",
+        details={},
+        prev_hash=prev_hash,
+    )
     forged.hash = audit.entry_hash(forged)
     return forged
 
@@ -110,8 +125,7 @@ def test_insert_in_the_middle_is_caught(factory: sessionmaker[Session]) -> None:
         _untrigger(session)
         # Make room after entry 2 and slip in a well-formed entry that links to 2.
         for seq in range(6, 2, -1):
-            session.execute(update(AuditEntry).where(AuditEntry.seq == seq)
-                            .values(seq=seq + 1))
+            session.execute(update(AuditEntry).where(AuditEntry.seq == seq).values(seq=seq + 1))
         prev = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == 2))
         assert prev is not None
         session.add(_forge(session, 3, prev))
@@ -174,3 +188,17 @@ def test_cli_verify_names_the_bad_entry(
     assert "entry 2" in broken.output
     bad_anchor = runner.invoke(cli, ["audit", "verify", "--anchor", "nonsense"])
     assert bad_anchor.exit_code == 2
+
+
+def test_appends_before_and_after_a_verify_in_one_transaction(
+    factory: sessionmaker[Session],
+) -> None:
+    """The head is cached per transaction; a verify in between must not detach it."""
+    _fill(factory, 3)
+    with transaction(factory) as session:
+        audit.record(session, principal=None, action="before")
+        assert audit.verify(session).ok
+        audit.record(session, principal=None, action="after")
+    result = _verify(factory)
+    assert result.ok
+    assert result.checked == 5

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from baken.core import policy
 from baken.core.db import transaction
 from baken.core.marking_store import intern
-from baken.core.models import MarkingRow
 from baken.core.markings import Level, Marking, MarkingError, high_water
+from baken.core.models import MarkingRow
 from baken.core.principals import Principal
 from tests.core.strategies import markings, principals
 
@@ -59,8 +59,9 @@ def test_high_water_dominates_and_never_widens(sources: list[Marking], p: Princi
         derived = high_water(sources)
     except MarkingError:
         # Only when no service may read all sources.
-        assert not any(all(s.reader_services() & {svc} for s in sources)
-                       for svc in Marking().reader_services())
+        assert not any(
+            all(s.reader_services() & {svc} for s in sources) for svc in Marking().reader_services()
+        )
         return
     for source in sources:
         assert derived.dominates(source)
@@ -100,10 +101,10 @@ def test_lowering_a_level_is_refused() -> None:
         policy.check_remark(old, replace(old, releasable_to=frozenset({"NCTV"})))
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(markings, min_size=1, max_size=12), st.lists(principals, min_size=1,
-                                                             max_size=6))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(markings, min_size=1, max_size=12), st.lists(principals, min_size=1, max_size=6))
 def test_sql_filter_agrees_with_the_reference(
     factory: sessionmaker[Session], ms: list[Marking], ps: list[Principal]
 ) -> None:
@@ -115,8 +116,12 @@ def test_sql_filter_agrees_with_the_reference(
             admitted = set(session.scalars(select(sub.c.id).where(sub.c.id.in_(ids))))
             assert admitted == {i for i, m in ids.items() if policy.marking_readable(p, m)}
             # And through read_filter, with the role check, as a route would use it.
-            via_filter = set(session.scalars(
-                select(MarkingRow.id).where(MarkingRow.id.in_(ids),
-                                            policy.read_filter(p, KIND, MarkingRow.id))))
+            via_filter = set(
+                session.scalars(
+                    select(MarkingRow.id).where(
+                        MarkingRow.id.in_(ids), policy.read_filter(p, KIND, MarkingRow.id)
+                    )
+                )
+            )
             assert via_filter == {i for i, m in ids.items() if policy.can_read(p, KIND, m)}
         session.rollback()

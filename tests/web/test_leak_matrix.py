@@ -86,8 +86,7 @@ class Uncovered:
 
 
 # A small matrix for the self-tests: one reader, one who may read little, one partner.
-FEW_SEATS = [s for s in SEATS if s.name in {"aivd-stg_zeer_geheim", "aivd-ongerubriceerd",
-                                            "nctv"}]
+FEW_SEATS = [s for s in SEATS if s.name in {"aivd-stg_zeer_geheim", "aivd-ongerubriceerd", "nctv"}]
 FEW_MARKINGS = [MARKINGS[0], MARKINGS[3], MARKINGS[9]]
 
 

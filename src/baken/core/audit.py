@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from baken.core.marking_store import intern
+from baken.core.marking_store import intern, tx_cache
 from baken.core.markings import Marking
 from baken.core.models import AuditEntry, AuditHead
 from baken.core.principals import Principal
@@ -67,10 +67,15 @@ def record(
     actor: str | None = None,
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (so it commits with the work)."""
-    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
+    cache = tx_cache(session, "audit_head")
+    head = cache.get("head")
+    if not isinstance(head, AuditHead) or head not in session:
+        # Locked for the rest of the transaction: appends are serialised.
+        head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+        if head is None:
+            head = AuditHead(id=1, seq=0, hash=GENESIS)
+            session.add(head)
+        cache["head"] = head
     entry = AuditEntry(
         seq=head.seq + 1,
         ts=utcnow(),
@@ -111,7 +116,8 @@ def _entries(session: Session, batch: int = 5000) -> Iterator[AuditEntry]:
             return
         yield from rows
         last = rows[-1].seq
-        session.expunge_all()
+        for row in rows:  # keep memory flat over a long chain
+            session.expunge(row)
 
 
 def verify(session: Session, anchor: tuple[int, str] | None = None) -> VerifyResult:

@@ -46,8 +46,6 @@ def entries(
         )
     )
     marks = load(session, {r.marking_id for r in rows if r.marking_id is not None})
-    # Detach the rows we show before appending our own entry to the chain.
-    session.expunge_all()
     audit.record(
         session,
         principal=principal,

@@ -19,8 +19,12 @@ from baken.core.models import (
 def intern(session: Session, marking: Marking) -> int:
     """Return the id of ``marking``, creating its row the first time it is used."""
     key = marking.key()
+    cache = tx_cache(session, "marking_ids")
+    if key in cache:
+        return int(cache[key])
     found = session.scalar(select(MarkingRow.id).where(MarkingRow.key == key))
     if found is not None:
+        cache[key] = found
         return found
     row = MarkingRow(key=key, level=int(marking.level), owner=marking.owner.value)
     session.add(row)
@@ -33,7 +37,19 @@ def intern(session: Session, marking: Marking) -> int:
         MarkingReleasability(marking_id=row.id, recipient=r) for r in marking.releasable_to
     )
     session.flush()
+    cache[key] = row.id
     return row.id
+
+
+def tx_cache(session: Session, name: str) -> dict[str, object]:
+    """A cache that lives as long as the current transaction: what a rolled-back
+    transaction created is never remembered."""
+    tx = session.get_transaction()
+    held = session.info.get(name)
+    if held is None or held[0] is not tx:
+        held = (tx, {})
+        session.info[name] = held
+    return held[1]  # type: ignore[no-any-return]
 
 
 def load(session: Session, ids: Iterable[int]) -> dict[int, Marking]:

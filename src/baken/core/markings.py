@@ -8,14 +8,13 @@ holds when everyone who may read ``a`` may also read ``b``. Derived work takes t
 
 from __future__ import annotations
 
-from baken.core.i18n import N_
-
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from baken.core.i18n import N_
 from baken.core.vocab import load
 
 

@@ -15,10 +15,9 @@ every query of a marked table must use it. A property test checks that the two a
 
 from __future__ import annotations
 
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, false, or_, select
+
 from baken.core.i18n import N_
-
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
-
 from baken.core.markings import Marking, MarkingError, Service, high_water
 from baken.core.models import MarkingCompartment, MarkingReleasability, MarkingRow
 from baken.core.principals import ObjectKind, Principal
@@ -120,7 +119,7 @@ def readable_markings(principal: Principal) -> Select[tuple[int]]:
 
 
 def read_filter(
-    principal: Principal, kind_name: str, marking_id: ColumnElement[int]
+    principal: Principal, kind_name: str, marking_id: SQLColumnExpression[int]
 ) -> ColumnElement[bool]:
     """The WHERE clause for a query of a marked table with column ``marking_id``."""
     if not role_may_read(principal, kind_name):
@@ -133,7 +132,9 @@ def readable_kinds(principal: Principal) -> list[str]:
 
 
 def read_filter_any_kind(
-    principal: Principal, kind_name: ColumnElement[str], marking_id: ColumnElement[int]
+    principal: Principal,
+    kind_name: SQLColumnExpression[str],
+    marking_id: SQLColumnExpression[int],
 ) -> ColumnElement[bool]:
     """As :func:`read_filter`, for tables whose rows are of several kinds (a column)."""
     return and_(

@@ -46,7 +46,7 @@ class Principal:
         return any(role_info(r).get("oversight", False) for r in self.roles)
 
     def has_permission(self, permission: str) -> bool:
-        return any(permission in role_info(r).get("permissions", []) for r in self.roles)
+        return any(permission in role_permissions(r) for r in self.roles)
 
 
 def role_names() -> tuple[str, ...]:
@@ -58,6 +58,10 @@ def role_info(role: str) -> dict[str, object]:
     if info is None:
         raise KeyError(f"unknown role {role!r}")
     return dict(info)
+
+
+def role_permissions(role: str) -> list[str]:
+    return [str(p) for p in load("roles")["roles"][role].get("permissions", [])]
 
 
 def role_label(role: str, locale: str = "nl") -> str:

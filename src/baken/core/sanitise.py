@@ -12,8 +12,6 @@ Modules make their kinds sanitisable by returning a :class:`Sanitiser` from the
 
 from __future__ import annotations
 
-from baken.core.i18n import N_
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
+from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
 from baken.core.markings import Marking, MarkingError
 from baken.core.models import Sanitisation

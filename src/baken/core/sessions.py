@@ -6,8 +6,6 @@ of the database does not let anyone in. Passwords are argon2id hashes.
 
 from __future__ import annotations
 
-from baken.core.i18n import N_
-
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from baken.core import audit
 from baken.core.config import Settings
+from baken.core.i18n import N_
 from baken.core.models import ApiToken, User, WebSession
 from baken.core.principals import Principal
 from baken.core.timeutil import aware, utcnow

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from baken.core.i18n import N_
-
 import re
 import secrets
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from baken.core import audit
 from baken.core.config import Settings
+from baken.core.i18n import N_
 from baken.core.markings import Level, Service, organisation_codes, valid_code
 from baken.core.models import Unit, User, UserCompartment, UserRole
 from baken.core.principals import Principal, external_roles, role_names

@@ -227,8 +227,12 @@ def _seat_in(session: Session, settings: Settings, seat: Seat) -> tuple[Principa
     return new.principal, new.token, new.csrf_token, token
 
 
-def build_world(app: FastAPI, fixtures: list[LeakFixture], seats: Iterable[Seat] = SEATS,
-                markings: Iterable[Marking] = MARKINGS) -> World:
+def build_world(
+    app: FastAPI,
+    fixtures: list[LeakFixture],
+    seats: Iterable[Seat] = SEATS,
+    markings: Iterable[Marking] = MARKINGS,
+) -> World:
     settings: Settings = app.state.settings
     world = World(
         client=TestClient(app, raise_server_exceptions=False), factory=app.state.sessionmaker
@@ -333,8 +337,13 @@ def _check_secrets(world: World, seat: str, case: LeakCase, text: str, problems:
             )
 
 
-def run(app: FastAPI, fixtures: list[LeakFixture], cases: list[LeakCase],
-        seats: Iterable[Seat] = SEATS, markings: Iterable[Marking] = MARKINGS) -> World:
+def run(
+    app: FastAPI,
+    fixtures: list[LeakFixture],
+    cases: list[LeakCase],
+    seats: Iterable[Seat] = SEATS,
+    markings: Iterable[Marking] = MARKINGS,
+) -> World:
     """Run the matrix; raise :class:`LeakFound` listing every problem. The defaults are
     the full matrix; a smaller one serves the harness's own self-tests."""
     check_coverage(app, cases)

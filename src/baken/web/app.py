@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from baken import __version__
@@ -13,7 +12,7 @@ from baken.core.config import Settings
 from baken.core.db import make_engine, make_sessionmaker
 from baken.plugins import Registry, registry
 from baken.web import errors
-from baken.web.middleware import BodyLimit, BodyTooLarge, SecurityHeaders
+from baken.web.middleware import BodyLimitRefusal, SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, reg: Registry | None = None) -> FastAPI:
@@ -34,15 +33,13 @@ def create_app(settings: Settings | None = None, reg: Registry | None = None) ->
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     for router in reg.collect(reg.hook.baken_routers):
-        app.include_router(router)
+        # FastAPI's own cap: 413 by Content-Length up front or as a chunked body
+        # streams. Set per router, so the answer passes through BodyLimitRefusal.
+        app.include_router(router, max_body_size=settings.max_body_bytes)
     static = resources.files("baken.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     errors.install(app)
 
-    @app.exception_handler(BodyTooLarge)
-    async def _too_large(request: Request, exc: BodyTooLarge) -> Response:
-        return errors.refusal(request, 413, "body too large")
-
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimitRefusal)
     app.add_middleware(SecurityHeaders, tls=settings.secure_cookies)
     return app

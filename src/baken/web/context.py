@@ -119,7 +119,9 @@ def _locale(request: Request) -> str:
     return lang if lang in i18n.LOCALES else i18n.pick(request.headers.get("accept-language"))
 
 
-async def context(request: Request) -> Ctx:
+def _authenticate(request: Request) -> tuple[Ctx, bool]:
+    """Who is asking. A plain function: FastAPI runs it in the thread pool, so its
+    database work never blocks the event loop."""
     app = request.app
     settings: Settings = app.state.settings
     ctx = Ctx(
@@ -132,6 +134,7 @@ async def context(request: Request) -> Ctx:
     request.state.locale = ctx.locale
     auth = request.headers.get("authorization", "")
     cookie = request.cookies.get(SESSION_COOKIE)
+    stale = False
     with ctx.db() as session:
         if auth.lower().startswith("bearer "):
             ctx.principal = resolve_token(session, bearer=auth[7:].strip())
@@ -142,19 +145,32 @@ async def context(request: Request) -> Ctx:
             active = resolve(session, settings=settings, token=cookie)
             if active is not None:
                 ctx.principal, ctx.csrf_token = active.principal, active.csrf_token
+            else:
+                stale = True
     request.state.principal = ctx.principal
+    return ctx, stale
+
+
+async def context(
+    authenticated: Annotated[tuple[Ctx, bool], Depends(_authenticate)],
+) -> Ctx:
+    ctx, stale = authenticated
     if ctx.via_token:
         # Browsers never send a bearer token on their own, so it needs no CSRF token.
         return ctx
     if ctx.principal is None:
         # Before login: double submit against a random cookie (the login form, the
         # language switch), so even those forms cannot be posted from another site.
-        ctx.csrf_token = request.cookies.get(PRELOGIN_COOKIE)
+        ctx.csrf_token = ctx.request.cookies.get(PRELOGIN_COOKIE)
         if not ctx.csrf_token:
             ctx.csrf_token, ctx.new_prelogin = secrets.token_urlsafe(32), True
-            await _check_csrf(request, None)
-            return ctx
-    await _check_csrf(request, ctx.csrf_token)
+    try:
+        await _check_csrf(ctx.request, ctx.csrf_token if not ctx.new_prelogin else None)
+    except CsrfFailed:
+        # A form from a session that has since expired: say so, not "bad token".
+        if stale:
+            raise LoginRequired(expired=True) from None
+        raise
     return ctx
 
 

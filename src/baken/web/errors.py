@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from baken.core import audit
 from baken.core.db import transaction
 from baken.core.policy import PolicyDenied
-from baken.web.context import CsrfFailed, Forbidden, LoginRequired, NotFound, bare_context
+from baken.web.context import (
+    SESSION_COOKIE,
+    CsrfFailed,
+    Forbidden,
+    LoginRequired,
+    NotFound,
+    bare_context,
+)
 
 log = logging.getLogger("baken.web")
 
@@ -107,8 +114,10 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
+    # Plain functions: Starlette runs them in the thread pool, so auditing the refusal
+    # (a database write) never blocks the event loop.
     @app.exception_handler(LoginRequired)
-    async def _login(request: Request, exc: LoginRequired) -> Response:
+    def _login(request: Request, exc: LoginRequired) -> Response:
         reason = "session expired" if exc.expired else "not signed in"
         if is_api(request):
             return refusal(request, 401, reason, headers={"WWW-Authenticate": "Bearer"})
@@ -116,10 +125,12 @@ def install(app: FastAPI) -> None:
         target = "/login?next=" + quote(request.url.path, safe="/")
         if exc.expired:
             target += "&expired=1"
-        return RedirectResponse(target, status_code=303)
+        response = RedirectResponse(target, status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
 
     @app.exception_handler(CsrfFailed)
-    async def _csrf(request: Request, exc: CsrfFailed) -> Response:
+    def _csrf(request: Request, exc: CsrfFailed) -> Response:
         return refusal(
             request,
             403,
@@ -128,31 +139,31 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
         return refusal(request, 403, f"missing permission {exc.what}")
 
     @app.exception_handler(PolicyDenied)
-    async def _denied(request: Request, exc: PolicyDenied) -> Response:
+    def _denied(request: Request, exc: PolicyDenied) -> Response:
         return refusal(request, 403, f"policy: {exc}")
 
     @app.exception_handler(NotFound)
-    async def _not_found(request: Request, exc: NotFound) -> Response:
+    def _not_found(request: Request, exc: NotFound) -> Response:
         return refusal(request, 404, "not found or not readable")
 
     @app.exception_handler(LookupError)
-    async def _lookup(request: Request, exc: LookupError) -> Response:
+    def _lookup(request: Request, exc: LookupError) -> Response:
         return refusal(request, 404, "not found or not readable")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code if 400 <= exc.status_code < 600 else 400
-        return refusal(request, status, f"http {status}", headers=exc.headers)
+        return refusal(request, status, f"http {status}", headers=dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return refusal(request, 422, "invalid request", errors=_validation_errors(exc))
 
     @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> Response:
+    def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return refusal(request, 500, f"error {type(exc).__name__}")

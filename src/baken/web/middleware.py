@@ -1,4 +1,4 @@
-"""ASGI middleware: a cap on request bodies and the security headers of every response."""
+"""ASGI middleware: the security headers of every response."""
 
 from __future__ import annotations
 
@@ -8,39 +8,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-class BodyTooLarge(Exception):
-    """The request body is over the configured limit (413)."""
-
-
-class BodyLimit:
-    """Refuse bodies over ``limit`` bytes, by Content-Length up front and by counting
-    as the body streams in (a chunked body has no length to trust)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length")
-        too_big = declared is not None and (not declared.isdigit() or int(declared) > self.limit)
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            if too_big:
-                raise BodyTooLarge
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        await self.app(scope, limited, send)
 
 
 class SecurityHeaders:
@@ -75,3 +42,40 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class BodyLimitRefusal:
+    """FastAPI's ``max_body_size`` answers 413 in plain text from below the exception
+    handlers. Replace that answer with Baken's own refusal: problem details or a page in
+    the user's language, audited like every other refusal."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def rewrite(message: Message) -> None:
+            nonlocal replaced
+            if replaced:
+                return  # the plain-text body of the answer we replaced
+            if message["type"] == "http.response.start" and message["status"] == 413:
+                headers = dict(message.get("headers", []))
+                if headers.get(b"content-type", b"").startswith(b"text/plain"):
+                    from starlette.concurrency import run_in_threadpool
+                    from starlette.requests import Request
+
+                    from baken.web.errors import refusal
+
+                    replaced = True
+                    response = await run_in_threadpool(
+                        refusal, Request(scope), 413, "body too large"
+                    )
+                    await response(scope, receive, send)
+                    return
+            await send(message)
+
+        await self.app(scope, receive, rewrite)

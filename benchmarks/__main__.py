@@ -1,0 +1,33 @@
+"""Run every benchmark and print one table (``make bench``)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from benchmarks import core
+
+console = Console()
+
+
+def main() -> None:
+    rows: list[core.Row] = []
+    with tempfile.TemporaryDirectory(prefix="baken-bench-") as tmp:
+        rows += core.run(Path(tmp), console)
+    table = Table(
+        "figure",
+        "Baken",
+        "baseline (same run)",
+        "note",
+        title="Baken benchmarks (this machine, embedded SQLite)",
+    )
+    for row in rows:
+        table.add_row(row.figure, row.baken, row.baseline, row.note)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
