@@ -32,7 +32,8 @@ BUILTIN = ("baken.core.plugin", "baken.notices.plugin", "baken.web.plugin")
 
 @dataclass(frozen=True, slots=True)
 class NavItem:
-    """A navigation entry. ``roles`` empty means every signed-in user."""
+    """A navigation entry, shown to holders of ``roles`` or to those who may read
+    ``kind``; with neither set, to every signed-in user."""
 
     key: str
     href: str
@@ -40,6 +41,7 @@ class NavItem:
     label_en: str
     order: int = 100
     roles: frozenset[str] = frozenset()
+    kind: str | None = None
 
     def label(self, locale: str) -> str:
         return self.label_en if locale == "en" else self.label_nl

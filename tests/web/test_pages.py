@@ -77,3 +77,16 @@ def test_htmx_is_served_from_the_installed_package(client: TestClient) -> None:
     response = client.get("/static/lib/htmx.min.js")
     assert response.status_code == 200
     assert "htmx" in response.text[:2000]
+
+
+def test_signed_in_pages_follow_the_users_choice_not_the_browser(
+    client: TestClient, people: People
+) -> None:
+    people.add("anna")
+    client.headers["accept-language"] = "en-US,en;q=0.9"
+    assert "Sign in to Baken" in client.get("/login").text  # before sign-in: the browser
+    csrf = login(client, "anna")
+    assert "Uitloggen" in client.get("/").text  # signed in: Dutch, the saved default
+    client.post("/taal", data={"lang": "en", "next": "/", "csrf_token": csrf})
+    client.cookies.delete("baken_lang")
+    assert "Sign out" in client.get("/").text  # the choice is saved with the account

@@ -68,8 +68,8 @@ def record(
 ) -> AuditEntry:
     """Append one entry in the caller's transaction (so it commits with the work)."""
     cache = tx_cache(session, "audit_head")
-    head = cache.get("head")
-    if not isinstance(head, AuditHead) or head not in session:
+    head: AuditHead | None = cache.get("head")
+    if head is None or head not in session:
         # Locked for the rest of the transaction: appends are serialised.
         head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
         if head is None:

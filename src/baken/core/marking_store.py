@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -41,7 +42,7 @@ def intern(session: Session, marking: Marking) -> int:
     return row.id
 
 
-def tx_cache(session: Session, name: str) -> dict[str, object]:
+def tx_cache(session: Session, name: str) -> dict[str, Any]:
     """A cache that lives as long as the current transaction: what a rolled-back
     transaction created is never remembered."""
     tx = session.get_transaction()
@@ -49,7 +50,8 @@ def tx_cache(session: Session, name: str) -> dict[str, object]:
     if held is None or held[0] is not tx:
         held = (tx, {})
         session.info[name] = held
-    return held[1]  # type: ignore[no-any-return]
+    cache: dict[str, Any] = held[1]
+    return cache
 
 
 def load(session: Session, ids: Iterable[int]) -> dict[int, Marking]:

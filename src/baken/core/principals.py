@@ -36,6 +36,8 @@ class Principal:
     unit: str | None = None
     compartments: frozenset[str] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    # A preference, not a security attribute: the language of the user's pages.
+    locale: str = "nl"
 
     @property
     def is_external(self) -> bool:

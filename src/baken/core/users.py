@@ -129,6 +129,7 @@ def to_principal(user: User) -> Principal:
         unit=user.unit.code if user.unit else None,
         compartments=frozenset(c.compartment for c in user.compartments),
         roles=frozenset(r.role for r in user.roles),
+        locale=user.locale,
     )
 
 

@@ -23,7 +23,9 @@ def baken_routers() -> list[APIRouter]:
 
 @hookimpl
 def baken_navigation() -> list[NavItem]:
-    return [NavItem("notices", "/mededelingen", "Mededelingen", "Notices", order=10)]
+    return [
+        NavItem("notices", "/mededelingen", "Mededelingen", "Notices", order=10, kind="mededeling")
+    ]
 
 
 @hookimpl

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from baken.core import sanitise
+from baken.core import policy, sanitise
 from baken.core.markings import Level, Service, organisation_codes
 from baken.core.schemas import MarkingOut
 from baken.notices import service
 from baken.notices.schemas import NoticeCreate, NoticePublic
-from baken.web.context import CtxDep
+from baken.web.context import CtxDep, Forbidden
 from baken.web.forms import field_errors, marking_from_form
 from baken.web.render import render
 
@@ -45,12 +45,14 @@ def notice_list(ctx: CtxDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -
         total=total,
         page=page,
         pages=max(1, -(-total // 25)),
+        can_write=policy.role_may_write(principal, service.KIND),
     )
 
 
 @pages.get("/mededelingen/nieuw")
 def notice_new(ctx: CtxDep) -> Response:
-    ctx.user()
+    if not policy.role_may_write(ctx.user(), service.KIND):
+        raise Forbidden(service.KIND)
     return render(
         ctx, "notices/form.html", title=ctx._("New notice"), errors={}, values={}, **_form_choices()
     )

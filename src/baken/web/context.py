@@ -115,6 +115,7 @@ def bare_context(request: Request) -> Ctx:
 
 
 def _locale(request: Request) -> str:
+    """Before sign-in: the language cookie, else the browser's preference, else Dutch."""
     lang = request.cookies.get(LANG_COOKIE)
     return lang if lang in i18n.LOCALES else i18n.pick(request.headers.get("accept-language"))
 
@@ -148,6 +149,9 @@ def _authenticate(request: Request) -> tuple[Ctx, bool]:
             else:
                 stale = True
     request.state.principal = ctx.principal
+    if ctx.principal is not None and request.cookies.get(LANG_COOKIE) not in i18n.LOCALES:
+        # Signed in: the user's own choice, Dutch unless they chose English.
+        ctx.locale = request.state.locale = ctx.principal.locale
     return ctx, stale
 
 

@@ -12,9 +12,10 @@ from babel.dates import format_datetime
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from baken.core import i18n
+from baken.core import i18n, policy
 from baken.core.markings import Marking, summary
-from baken.core.principals import role_label
+from baken.core.principals import Principal, role_label
+from baken.plugins import NavItem
 from baken.web.context import CSRF_FIELD, PRELOGIN_COOKIE, Ctx
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -44,6 +45,14 @@ def _format_dt(value: datetime | None, locale: str = "nl") -> str:
     return format_datetime(value.astimezone(TZ), "d MMM yyyy HH:mm", locale=locale)
 
 
+def _may_see(principal: Principal | None, item: NavItem) -> bool:
+    if principal is None:
+        return False
+    if item.kind is not None:
+        return policy.role_may_read(principal, item.kind)
+    return not item.roles or bool(principal.roles & item.roles)
+
+
 def render(
     ctx: Ctx,
     template: str,
@@ -55,11 +64,7 @@ def render(
 ) -> HTMLResponse:
     env = environment(ctx.locale)
     principal = ctx.principal
-    nav = [
-        item
-        for item in ctx.registry.navigation()
-        if principal is not None and (not item.roles or principal.roles & item.roles)
-    ]
+    nav = [item for item in ctx.registry.navigation() if _may_see(principal, item)]
     banner = summary(markings)
     html = env.get_template(template).render(
         ctx=ctx,
