@@ -1,0 +1,1 @@
+"""Steering: from GA I&V requirements to jaarplan, voortgang and the public jaarplanbrief."""
