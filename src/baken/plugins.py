@@ -27,7 +27,12 @@ hookspec = pluggy.HookspecMarker("baken")
 hookimpl = pluggy.HookimplMarker("baken")
 
 # Built-in modules, in navigation order. A module is listed here when it has code.
-BUILTIN = ("baken.core.plugin", "baken.notices.plugin", "baken.web.plugin")
+BUILTIN = (
+    "baken.core.plugin",
+    "baken.notices.plugin",
+    "baken.steering.plugin",
+    "baken.web.plugin",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,10 @@ class Marking:
     def external_readers(self) -> frozenset[str]:
         return frozenset(c for c in self.releasable_to if c not in INTERNAL_SERVICES)
 
+    def is_public(self) -> bool:
+        """Fit for publication: unclassified, no compartment, no third party's material."""
+        return self.level is Level.ONGERUBRICEERD and not self.compartments and not self.originators
+
     def banner(self, locale: str = "nl") -> str:
         """The text of the marking banner: level, compartments, owner and releasability."""
         text = self.level.label(locale).upper()

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
+from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
 from baken.core.markings import Marking, MarkingError
@@ -30,7 +31,7 @@ from baken.core.timeutil import utcnow
 from baken.plugins import registry
 
 
-class SanitisationError(ValueError):
+class SanitisationError(DomainError):
     """The request or decision is not allowed as asked (with the reason)."""
 
 
@@ -42,6 +43,11 @@ class Sanitiser:
     fields: tuple[str, ...]
     source_marking: Callable[[Session, int], Marking | None]
     create: Callable[[Session, Principal, dict[str, str], Marking, int], int]
+    # Where an object of this kind is shown, e.g. "/mededelingen/{id}".
+    url: str = ""
+
+    def link(self, object_id: int) -> str:
+        return self.url.format(id=object_id)
 
 
 class SanitisationPublic(BaseModel):
@@ -60,6 +66,10 @@ class SanitisationPublic(BaseModel):
     decided_by: int | None
     decision_note: str | None
     target_id: int | None
+
+
+def link(kind: str, object_id: int) -> str:
+    return _sanitiser(kind).link(object_id)
 
 
 def _sanitiser(kind: str) -> Sanitiser:

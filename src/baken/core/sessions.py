@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from baken.core import audit
 from baken.core.config import Settings
+from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.models import ApiToken, User, WebSession
 from baken.core.principals import Principal
@@ -182,7 +183,7 @@ def _token_public(row: ApiToken) -> TokenPublic:
     )
 
 
-class TokenError(ValueError):
+class TokenError(DomainError):
     pass
 
 

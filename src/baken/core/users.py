@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from baken.core import audit
 from baken.core.config import Settings
+from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.markings import Level, Service, organisation_codes, valid_code
 from baken.core.models import Unit, User, UserCompartment, UserRole
@@ -22,7 +23,7 @@ USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,63}$")
 MIN_PASSWORD = 12
 
 
-class UserError(ValueError):
+class UserError(DomainError):
     """Invalid account data; the message names the field."""
 
 

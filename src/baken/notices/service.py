@@ -158,4 +158,5 @@ SANITISER = Sanitiser(
     fields=("title", "body"),
     source_marking=_source_marking,
     create=_create_sanitised,
+    url="/mededelingen/{id}",
 )

@@ -10,10 +10,12 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baken.core import audit
 from baken.core.db import transaction
+from baken.core.errors import DomainError
 from baken.core.policy import PolicyDenied
 from baken.web.context import (
     SESSION_COOKIE,
@@ -153,6 +155,18 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LookupError)
     def _lookup(request: Request, exc: LookupError) -> Response:
         return refusal(request, 404, "not found or not readable")
+
+    @app.exception_handler(DomainError)
+    def _domain(request: Request, exc: DomainError) -> Response:
+        return refusal(request, 422, "refused", detail=str(exc))
+
+    @app.exception_handler(ValidationError)
+    def _invalid_shape(request: Request, exc: ValidationError) -> Response:
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+            for e in exc.errors()
+        ]
+        return refusal(request, 422, "invalid data", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:

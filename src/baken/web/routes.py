@@ -335,7 +335,7 @@ def sanitisation_decide(
             error = ctx._(str(exc))
         item = sanitise.get(session, principal=principal, sanitisation_id=sanitisation_id)
     if error is None:
-        where = f"/mededelingen/{target}" if target else f"/saneringen/{sanitisation_id}"
+        where = sanitise.link(item.kind, target) if target else f"/saneringen/{sanitisation_id}"
         return RedirectResponse(where, status_code=303)
     return render(
         ctx,

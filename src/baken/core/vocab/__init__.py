@@ -10,8 +10,9 @@ import yaml
 
 
 @cache
-def load(name: str) -> dict[str, Any]:
-    text = resources.files(__name__).joinpath(f"{name}.yaml").read_text("utf-8")
+def load(name: str, package: str = __name__) -> dict[str, Any]:
+    """``name``.yaml from ``package`` (the core's vocabularies by default)."""
+    text = resources.files(package).joinpath(f"{name}.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     if not isinstance(data, dict):
         raise ValueError(f"vocabulary {name} is not a mapping")

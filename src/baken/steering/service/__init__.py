@@ -1,0 +1,1 @@
+"""Steering services: the only way in. Each takes the session and the principal."""
