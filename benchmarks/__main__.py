@@ -17,6 +17,7 @@ def main() -> None:
     rows: list[core.Row] = []
     with tempfile.TemporaryDirectory(prefix="baken-bench-") as tmp:
         rows += core.run(Path(tmp), console)
+        rows += __import__("benchmarks.steering", fromlist=["run"]).run(Path(tmp), console)
     table = Table(
         "figure",
         "Baken",

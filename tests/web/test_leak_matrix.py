@@ -22,6 +22,7 @@ def _matrix(reg: Registry) -> tuple[list[Any], list[Any]]:
     return fixtures, cases
 
 
+@pytest.mark.timeout(1800)
 def test_every_route_leaks_nothing(app: FastAPI) -> None:
     fixtures, cases = _matrix(app.state.registry)
     world = run(app, fixtures, cases)

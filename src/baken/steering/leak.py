@@ -70,7 +70,7 @@ def _plan(
     title: str,
     assignment_title: str = "Onderzoek",
 ) -> tuple[int, int]:
-    version_id = _ga(session, author, marking, "GA")
+    version_id = _ga(session, author, marking, "GA I&V")
     _requirement(session, author, marking, version_id, "Vraag over cyber")
     service = author.service.value if author.service else "AIVD"
     plan_id = plans.create_plan(
@@ -112,7 +112,7 @@ def make_ga(session: Session, author: Principal, marking: Marking, secret: str) 
 def make_requirement(
     session: Session, author: Principal, marking: Marking, secret: str
 ) -> dict[str, Any]:
-    version_id = _ga(session, author, marking, "GA")
+    version_id = _ga(session, author, marking, "GA I&V")
     requirement_id = _requirement(session, author, marking, version_id, f"Vraag {secret}?")
     return {"version_id": version_id, "requirement_id": requirement_id}
 

@@ -109,23 +109,15 @@ def solve(
     else:
         raise RuntimeError(f"HiGHS stopped with model status {out.status.name}")
 
-    # Polish: with the portfolio fixed the rest is an LP, solved exactly and at once.
-    # The FTE then are optimal for the chosen set, tie-break included.
-    x, chosen, seconds = out.x, out.chosen, out.seconds
-    milp.fix_choices(chosen)
-    milp.start_from(x)
-    polished = milp.run()
-    if polished.status == highspy.HighsModelStatus.kOptimal:
-        x, chosen, seconds = polished.x, polished.chosen, seconds + polished.seconds
+    x, chosen, seconds = _polish(milp, problem, setup, out.x, out.chosen)
     objective = _objective(problem, setup.coef, x)
     if status is PlanStatus.OPTIMAL:
-        bound = objective  # up to the tie-break, which is below HiGHS's tolerances
+        bound = objective
     elif math.isfinite(out.dual_bound):
-        # The bound is on coverage minus tie-break; add the most tie-break any plan has.
-        bound = max(objective, out.dual_bound + milp.max_penalty)
+        bound = max(objective, out.dual_bound)
     else:
         bound = math.inf
-    plan = _report(problem, setup, x, chosen, status, bound, seconds)
+    plan = _report(problem, setup, x, chosen, status, bound, out.seconds + seconds)
     if not marginal_values:
         return plan
     milp.set_options(
@@ -134,14 +126,83 @@ def solve(
     )
     values = [
         _marginal(milp, problem, setup, use, x, chosen, objective)
-        if use.binding
-        # Not re-solved: see MarginalValue for why 0 is a lower estimate in a MILP.
+        if use.binding or _unlocks(setup, use, index, chosen)
         else MarginalValue(use.resource, 0.0, 0.0, resolved=False, seconds=0.0)
-        for use in (*plan.skills, plan.budget)
+        for index, use in enumerate((*plan.skills, plan.budget))
     ]
     return replace(
         plan, marginal_values=tuple(values), marginal_seconds=sum(v.seconds for v in values)
     )
+
+
+def _polish(
+    milp: Milp, problem: PlanProblem, setup: _Setup, x: list[float], chosen: list[bool]
+) -> tuple[list[float], list[bool], float]:
+    """The tie-break, with the portfolio fixed: the best coverage (an LP), then the least
+    effort (FTE, cost) that keeps it, then drop assignments that add nothing and repeat.
+
+    Without it the FTE beyond what coverage needs, and chosen assignments whose
+    requirements others already cover fully, would be placed arbitrarily by the solver.
+    """
+    ok = highspy.HighsModelStatus.kOptimal
+    seconds = 0.0
+    milp.fix_choices(chosen)
+    milp.start_from(x)
+    best = milp.run()
+    seconds += best.seconds
+    if best.status == ok and _objective(problem, setup.coef, best.x) >= _objective(
+        problem, setup.coef, x
+    ):
+        x, chosen = best.x, best.chosen
+    for _ in range(2):
+        target = _objective(problem, setup.coef, x)
+        floor = target - 1e-9 * max(1.0, target)
+        milp.use_effort(floor)
+        milp.start_from(x)
+        lean = milp.run()
+        milp.use_coverage()
+        seconds += lean.seconds
+        if lean.status == ok and _objective(problem, setup.coef, lean.x) >= floor:
+            x, chosen = lean.x, lean.chosen
+        dropped = _redundant(problem, setup, x, chosen)
+        if not dropped:
+            break
+        chosen = [c and gi not in dropped for gi, c in enumerate(chosen)]
+        x = [0.0 if gi in dropped else v for gi, v in enumerate(x)]
+        milp.fix_choices(chosen)
+    return x, chosen, seconds
+
+
+def _redundant(problem: PlanProblem, setup: _Setup, x: list[float], chosen: list[bool]) -> set[int]:
+    """Chosen, unforced groups whose requirements stay fully covered without them."""
+    weights = [r.priority_weight for r in problem.requirements]
+    totals: dict[int, float] = {}
+    for gi, c in enumerate(setup.coef):
+        for r, v in c.covers.items():
+            totals[r] = totals.get(r, 0.0) + v * x[gi]
+    dropped: set[int] = set()
+    candidates = [gi for gi, c in enumerate(chosen) if c and gi not in setup.forced]
+    for gi in sorted(candidates, key=lambda gi: -x[gi]):
+        covers = setup.coef[gi].covers
+        useful = [r for r in covers if weights[r] > 0]
+        if all(totals[r] - covers[r] * x[gi] >= 1 for r in useful):
+            dropped.add(gi)
+            for r, v in covers.items():
+                totals[r] -= v * x[gi]
+    return dropped
+
+
+def _unlocks(setup: _Setup, use: ResourceUse, index: int, chosen: list[bool]) -> bool:
+    """Could one more unit let an unchosen group reach its minimum? (A slack resource
+    still has value in a MILP when that minimum needs more than the slack.)"""
+    for gi, g in enumerate(setup.groups):
+        if chosen[gi] or gi in setup.blocked:
+            continue
+        c = setup.coef[gi]
+        per_unit = c.skills.get(index, 0.0) if use.resource != BUDGET else c.cost
+        if use.slack < per_unit * g.lower <= use.slack + 1:
+            return True
+    return False
 
 
 def _marginal(
@@ -160,16 +221,16 @@ def _marginal(
     are real plans for the larger capacity, so the gain is never negative.
     """
     milp.set_capacity(use.resource, use.available + 1)
+    milp.fix_choices(chosen)
     milp.start_from(x)
-    same_set = milp.run()  # choices are still fixed from the polish
+    same_set = milp.run()
     milp.free_choices()
     milp.start_from(same_set.x)
     free = milp.run()
     milp.set_capacity(use.resource, use.available)
-    milp.fix_choices(chosen)
     best = max(_objective(problem, setup.coef, r.x) for r in (same_set, free))
     gain = max(0.0, best - objective)
-    upper = max(gain, free.dual_bound + milp.max_penalty - objective)
+    upper = max(gain, free.dual_bound - objective)
     return MarginalValue(use.resource, gain, upper, True, same_set.seconds + free.seconds)
 
 

@@ -4,15 +4,19 @@ Columns, per joint group g (see ``optimiser_validate.JointGroup``; FTE of member
 ``multiplier_a × x_g``): ``x_g`` continuous, and a binary ``y_g`` only where a choice
 with a minimum viable effort is left (group neither forced nor excluded, lower > 0).
 Forced groups get ``x_g ∈ [lower, upper]`` without a binary; groups with lower = 0
-get ``x_g ∈ [0, upper]`` and count as chosen when ``x_g > 0``. Per requirement r with
-a positive weight and at least one cover, ``c_r ∈ [0, 1]``. Rows::
+get ``x_g ∈ [0, upper]`` and count as chosen when ``x_g > 0``; blocked groups get no
+columns. Per requirement r with a positive weight and a cover, ``c_r ∈ [0, 1]``. Rows::
 
     x_g - upper·y_g <= 0,  x_g - lower·y_g >= 0      (semi-continuous FTE)
     Σ_g skill_gs · x_g <= fte_available_s            (one row per skill)
     Σ_g cost_g · x_g <= budget_meur
-    c_r - Σ_g cover_gr · x_g <= 0                    (coverage, capped at 1 by c_r's bound)
+    c_r - Σ_g cover_gr · x_g <= 0                    (coverage; c_r <= 1 by its bound)
+    Σ_r weight_r · c_r >= floor                      (free, except in the tie-break)
 
-    maximise Σ_r weight_r · c_r - Σ_g tie_g · x_g
+    maximise Σ_r weight_r · c_r
+
+The tie-break is lexicographic, not a penalty: with the portfolio fixed, an LP
+minimises effort (FTE plus cost) subject to the coverage found (``use_effort``).
 """
 
 from __future__ import annotations
@@ -22,13 +26,10 @@ import time
 from dataclasses import dataclass
 
 import highspy
-from highspy._core import _Highs  # the plain solver: highspy.Highs prints a banner
+from highspy._core import _Highs  # highspy.Highs() prints a banner and hooks callbacks
 
 from baken.steering.optimiser_types import BUDGET, PlanProblem
 from baken.steering.optimiser_validate import JointGroup
-
-TIE_BREAK = 1e-6
-"""Penalty per FTE, in units of the mean requirement weight: see ``tie_break``."""
 
 _INF = highspy.kHighsInf
 
@@ -65,37 +66,82 @@ def coefficients(problem: PlanProblem, groups: list[JointGroup]) -> list[GroupCo
     return out
 
 
-def tie_break(problem: PlanProblem, coef: list[GroupCoefficients]) -> list[float]:
-    """Penalty per unit x_g: half for its FTE, half for its cost relative to the mean.
-
-    Without it, FTE that adds no coverage (a requirement already at 1) is placed
-    arbitrarily. At 1e-6 × the mean weight per FTE it stays above HiGHS's dual
-    tolerance (1e-7) and far below the 0.1% gap, so it never buys coverage away.
-    """
-    weights = [r.priority_weight for r in problem.requirements if r.priority_weight > 0]
-    mean_w = sum(weights) / len(weights) if weights else 1.0
+def effort(problem: PlanProblem, coef: list[GroupCoefficients]) -> list[float]:
+    """What the tie-break minimises per unit x_g: its FTE plus its cost in "mean FTE"."""
     costs = [a.cost_meur_per_fte for a in problem.assignments if a.cost_meur_per_fte > 0]
-    mean_c = sum(costs) / len(costs) if costs else 0.0
-    out = []
-    for c in coef:
-        fte = sum(c.skills.values())
-        rel_cost = c.cost / mean_c if mean_c > 0 else fte
-        out.append(TIE_BREAK * mean_w * (fte + rel_cost) / 2)
-    return out
+    mean_cost = sum(costs) / len(costs) if costs else 0.0
+    return [sum(c.skills.values()) + (c.cost / mean_cost if mean_cost > 0 else 0.0) for c in coef]
 
 
 @dataclass(frozen=True)
 class SolveOutcome:
     status: highspy.HighsModelStatus
-    x: list[float]  # per group; 0 for groups not in the model
+    x: list[float]  # per group; 0 for groups not chosen or not in the model
     chosen: list[bool]  # per group
-    dual_bound: float  # on the penalised objective
+    dual_bound: float  # proven upper bound on the coverage objective (MILP runs)
     mip_gap: float
     seconds: float
 
 
+class _Columns:
+    """Column-wise assembly of the model, with a name per row and column for the IIS."""
+
+    def __init__(self) -> None:
+        self.entries: list[list[tuple[int, float]]] = []
+        self.cost: list[float] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.integer: list[bool] = []
+        self.names: list[str] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        self.row_names: list[str] = []
+
+    def col(self, name: str, cost: float, lo: float, hi: float, integer: bool = False) -> int:
+        self.entries.append([])
+        self.cost.append(cost)
+        self.lower.append(lo)
+        self.upper.append(hi)
+        self.integer.append(integer)
+        self.names.append(name)
+        return len(self.entries) - 1
+
+    def row(self, name: str, lo: float, hi: float, terms: list[tuple[int, float]]) -> int:
+        row = len(self.row_lower)
+        self.row_lower.append(lo)
+        self.row_upper.append(hi)
+        self.row_names.append(name)
+        for col, value in terms:
+            self.entries[col].append((row, value))
+        return row
+
+    def lp(self) -> highspy.HighsLp:
+        starts, index, value = [0], [], []
+        for entries in self.entries:
+            for row, v in entries:
+                index.append(row)
+                value.append(v)
+            starts.append(len(index))
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(self.entries)
+        lp.num_row_ = len(self.row_lower)
+        lp.col_cost_ = self.cost
+        lp.col_lower_ = self.lower
+        lp.col_upper_ = self.upper
+        lp.row_lower_ = self.row_lower
+        lp.row_upper_ = self.row_upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = index
+        lp.a_matrix_.value_ = value
+        lp.sense_ = highspy.ObjSense.kMaximize
+        kinds = highspy.HighsVarType
+        lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in self.integer]
+        return lp
+
+
 class Milp:
-    """One HiGHS model of a problem; re-solvable with one capacity changed."""
+    """One HiGHS model of a problem, re-solvable with choices fixed or a capacity changed."""
 
     def __init__(
         self,
@@ -106,39 +152,10 @@ class Milp:
         forced: set[int],
         blocked: set[int],
     ) -> None:
-        self.problem = problem
         self.groups = groups
+        self.coef = coef
         self.forced = forced
-        self.row_names: list[str] = []
-        cols: list[list[tuple[int, float]]] = []  # column -> (row, value)
-        cost: list[float] = []
-        lower: list[float] = []
-        upper: list[float] = []
-        integer: list[bool] = []
-        row_lo: list[float] = []
-        row_hi: list[float] = []
-
-        self.col_names: list[str] = []
-
-        def add_col(name: str, c: float, lo: float, hi: float, is_int: bool) -> int:
-            self.col_names.append(name)
-            cols.append([])
-            cost.append(c)
-            lower.append(lo)
-            upper.append(hi)
-            integer.append(is_int)
-            return len(cols) - 1
-
-        def add_row(name: str, lo: float, hi: float, entries: list[tuple[int, float]]) -> int:
-            row = len(row_lo)
-            self.row_names.append(name)
-            row_lo.append(lo)
-            row_hi.append(hi)
-            for col, value in entries:
-                cols[col].append((row, value))
-            return row
-
-        penalty = tie_break(problem, coef)
+        m = self._m = _Columns()
         self.x_col: dict[int, int] = {}
         self.y_col: dict[int, int] = {}
         for gi, g in enumerate(groups):
@@ -146,70 +163,51 @@ class Milp:
                 continue
             first = problem.assignments[g.members[0]].id
             if gi in forced:
-                self.x_col[gi] = add_col(f"fte:{first}", -penalty[gi], g.lower, g.upper, False)
+                self.x_col[gi] = m.col(f"fte:{first}", 0.0, g.lower, g.upper)
             elif g.lower > 0:
-                x = self.x_col[gi] = add_col(f"fte:{first}", -penalty[gi], 0.0, g.upper, False)
-                y = self.y_col[gi] = add_col(f"choose:{first}", 0.0, 0.0, 1.0, True)
-                add_row(f"max_fte:{first}", -_INF, 0.0, [(x, 1.0), (y, -g.upper)])
-                add_row(f"min_fte:{first}", 0.0, _INF, [(x, 1.0), (y, -g.lower)])
+                x = self.x_col[gi] = m.col(f"fte:{first}", 0.0, 0.0, g.upper)
+                y = self.y_col[gi] = m.col(f"choose:{first}", 0.0, 0.0, 1.0, integer=True)
+                m.row(f"max_fte:{first}", -_INF, 0.0, [(x, 1.0), (y, -g.upper)])
+                m.row(f"min_fte:{first}", 0.0, _INF, [(x, 1.0), (y, -g.lower)])
             else:
-                self.x_col[gi] = add_col(f"fte:{first}", -penalty[gi], 0.0, g.upper, False)
+                self.x_col[gi] = m.col(f"fte:{first}", 0.0, 0.0, g.upper)
 
         self.capacity_row: dict[str, int] = {}
         for s, skill in enumerate(problem.skills):
-            entries = [
-                (col, coef[gi].skills[s]) for gi, col in self.x_col.items() if s in coef[gi].skills
-            ]
-            self.capacity_row[skill.code] = add_row(
-                f"skill:{skill.code}", -_INF, skill.fte_available, entries
+            terms = [(col, coef[gi].skills.get(s, 0.0)) for gi, col in self.x_col.items()]
+            self.capacity_row[skill.code] = m.row(
+                f"skill:{skill.code}", -_INF, skill.fte_available, [t for t in terms if t[1]]
             )
-        budget = [(col, coef[gi].cost) for gi, col in self.x_col.items() if coef[gi].cost > 0]
-        self.capacity_row[BUDGET] = add_row(BUDGET, -_INF, problem.budget_meur, budget)
+        money = [(col, coef[gi].cost) for gi, col in self.x_col.items() if coef[gi].cost > 0]
+        self.capacity_row[BUDGET] = m.row(BUDGET, -_INF, problem.budget_meur, money)
 
         covering: dict[int, list[tuple[int, float]]] = {}
         for gi, col in self.x_col.items():
             for r, v in coef[gi].covers.items():
                 covering.setdefault(r, []).append((col, -v))
         self.coverage_col: dict[int, int] = {}  # column -> requirement index
-        for r, entries in sorted(covering.items()):
+        for r, terms in sorted(covering.items()):
             req = problem.requirements[r]
             if req.priority_weight > 0:
-                cov = add_col(f"coverage:{req.id}", req.priority_weight, 0.0, 1.0, False)
-                self.coverage_col[cov] = r
-                add_row(f"coverage:{req.id}", -_INF, 0.0, [(cov, 1.0), *entries])
+                c = m.col(f"coverage:{req.id}", req.priority_weight, 0.0, 1.0)
+                self.coverage_col[c] = r
+                m.row(f"coverage:{req.id}", -_INF, 0.0, [(c, 1.0), *terms])
+        self.floor_row = m.row(
+            "coverage_floor", -_INF, _INF, [(c, m.cost[c]) for c in self.coverage_col]
+        )
 
-        starts, index, value = [0], [], []
-        for entries in cols:
-            for row, v in entries:
-                index.append(row)
-                value.append(v)
-            starts.append(len(index))
-        lp = highspy.HighsLp()
-        lp.num_col_ = len(cols)
-        lp.num_row_ = len(row_lo)
-        lp.col_cost_ = cost
-        lp.col_lower_ = lower
-        lp.col_upper_ = upper
-        lp.row_lower_ = row_lo
-        lp.row_upper_ = row_hi
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = starts
-        lp.a_matrix_.index_ = index
-        lp.a_matrix_.value_ = value
-        lp.sense_ = highspy.ObjSense.kMaximize
-        kinds = highspy.HighsVarType
-        lp.integrality_ = [kinds.kInteger if i else kinds.kContinuous for i in integer]
-        self.num_col = len(cols)
-        self.penalty = penalty
-        self.coef = coef
+        per_unit = effort(problem, coef)
+        self._coverage_cost = list(m.cost)
+        self._effort_cost = [0.0] * len(m.cost)
+        for gi, col in self.x_col.items():
+            self._effort_cost[col] = -per_unit[gi]  # the sense stays "maximise"
         self.highs = _Highs()
         self.highs.setOptionValue("output_flag", False)
         # Measured on the benchmark instances (ADR 0005): this root heuristic costs more
-        # time than it saves here; RENS/RINS find the good plans.
+        # time than it saves here; RINS/RENS find the good plans.
         self.highs.setOptionValue("mip_heuristic_run_root_reduced_cost", False)
-        self.highs.passModel(lp)
-        self.max_penalty = sum(penalty[gi] * groups[gi].upper for gi in self.x_col)
-        self._bounds = (lower, upper)
+        self.highs.setOptionValue("mip_abs_gap", 1e-7)
+        self.highs.passModel(m.lp())
 
     def set_options(self, *, time_limit: float, mip_rel_gap: float) -> None:
         self.highs.setOptionValue("time_limit", float(time_limit))
@@ -217,25 +215,20 @@ class Milp:
 
     def start_from(self, x: list[float]) -> None:
         """Give HiGHS a feasible plan (x per group) to start from."""
-        values = [0.0] * self.num_col
+        values = [0.0] * len(self._m.cost)
         for gi, col in self.x_col.items():
             values[col] = x[gi]
         for gi, col in self.y_col.items():
             values[col] = 1.0 if x[gi] > 0 else 0.0
-        cov = self._coverage_of(x)
+        totals: dict[int, float] = {}
+        for gi in self.x_col:
+            for r, v in self.coef[gi].covers.items():
+                totals[r] = totals.get(r, 0.0) + v * x[gi]
         for col, r in self.coverage_col.items():
-            values[col] = cov.get(r, 0.0)
+            values[col] = min(1.0, totals.get(r, 0.0))
         sol = highspy.HighsSolution()
         sol.col_value = values
         self.highs.setSolution(sol)
-
-    def _coverage_of(self, x: list[float]) -> dict[int, float]:
-        totals: dict[int, float] = {}
-        for gi, c in enumerate(self.coef):
-            if x[gi] > 0:
-                for r, v in c.covers.items():
-                    totals[r] = totals.get(r, 0.0) + v * x[gi]
-        return {r: min(1.0, t) for r, t in totals.items()}
 
     def run(self) -> SolveOutcome:
         t0 = time.perf_counter()
@@ -249,16 +242,14 @@ class Milp:
         if sol.value_valid:
             values = sol.col_value
             for gi, col in self.x_col.items():
-                x[gi] = max(0.0, values[col])
                 y = self.y_col.get(gi)
                 if gi in self.forced:
                     chosen[gi] = True
                 elif y is not None:
                     chosen[gi] = values[y] > 0.5
                 else:
-                    chosen[gi] = x[gi] > 1e-9
-                if not chosen[gi]:
-                    x[gi] = 0.0
+                    chosen[gi] = values[col] > 1e-9
+                x[gi] = max(0.0, values[col]) if chosen[gi] else 0.0
         bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else _INF
         return SolveOutcome(status, x, chosen, bound, info.mip_gap, seconds)
 
@@ -268,16 +259,28 @@ class Milp:
             y = self.y_col.get(gi)
             if y is not None:
                 self.highs.changeColBounds(y, float(chosen[gi]), float(chosen[gi]))
-            elif gi not in self.forced and not chosen[gi]:
-                self.highs.changeColBounds(col, 0.0, 0.0)
+            elif gi not in self.forced:
+                upper = self._m.upper[col] if chosen[gi] else 0.0
+                self.highs.changeColBounds(col, 0.0, upper)
 
     def free_choices(self) -> None:
-        lower, upper = self._bounds
         for gi, col in self.x_col.items():
-            self.highs.changeColBounds(col, lower[col], upper[col])
+            self.highs.changeColBounds(col, self._m.lower[col], self._m.upper[col])
             y = self.y_col.get(gi)
             if y is not None:
                 self.highs.changeColBounds(y, 0.0, 1.0)
+
+    def use_effort(self, floor: float) -> None:
+        """Minimise effort subject to Σ weight·coverage >= floor (the tie-break)."""
+        self._set_costs(self._effort_cost)
+        self.highs.changeRowBounds(self.floor_row, floor, _INF)
+
+    def use_coverage(self) -> None:
+        self._set_costs(self._coverage_cost)
+        self.highs.changeRowBounds(self.floor_row, -_INF, _INF)
+
+    def _set_costs(self, costs: list[float]) -> None:
+        self.highs.changeColsCost(len(costs), list(range(len(costs))), costs)
 
     def set_capacity(self, resource: str, value: float) -> None:
         """Change a skill's FTE (or the budget, resource BUDGET) for the next run."""
@@ -288,5 +291,5 @@ class Milp:
         status, iis = self.highs.getIis()
         if status == highspy.HighsStatus.kError or not iis.valid_:
             return []
-        rows = [self.row_names[i] for i in iis.row_index_]
-        return rows + [self.col_names[j] for j in iis.col_index_]
+        rows = [self._m.row_names[i] for i in iis.row_index_]
+        return rows + [self._m.names[j] for j in iis.col_index_]

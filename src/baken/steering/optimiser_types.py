@@ -155,11 +155,14 @@ class ResourceUse:
 class MarginalValue:
     """Objective gain of one more FTE of a skill, or one more million euro.
 
-    Found by re-solving with that capacity raised, started from the current plan, so
-    ``gain`` >= 0 always. When either solve stopped within the gap instead of at proven
-    optimality the true gain lies in ``[gain, gain_upper]``. Non-binding resources are
-    not re-solved (``resolved`` False) and report 0: in a MILP that is a lower estimate,
-    since a larger slack could still let another assignment reach its ``min_fte``.
+    Found by re-solving from the current plan with that capacity raised: first with the
+    same assignments (an LP), then the full MILP, which may change the portfolio.
+    ``gain`` is the better of the two minus this plan's objective, so never negative;
+    ``gain_upper`` is the MILP re-solve's proven bound minus this plan's objective. They
+    agree when both solves are proven optimal; within the 0.1% gap the true value lies
+    between them (gain can also include plain improvement the gap left open).
+    A resource is re-solved (``resolved``) when it binds, or when one more unit could
+    let an unchosen assignment reach its ``min_fte``; otherwise its value is 0.
     """
 
     resource: str

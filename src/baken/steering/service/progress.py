@@ -116,11 +116,13 @@ def record_entry(
             ProgressEntry.report_id == report.id, ProgressEntry.assignment_id == assignment.id
         )
     )
+    # Intern first: its query would otherwise flush a half-filled new entry.
+    marking_id = intern(session, marking)
     if entry is None:
         entry = ProgressEntry(report_id=report.id, assignment_id=assignment.id)
-        session.add(entry)
     entry.status, entry.narrative, entry.indicators = data.status, data.narrative, data.indicators
-    entry.marking_id = intern(session, marking)
+    entry.marking_id = marking_id
+    session.add(entry)
     session.flush()
     audit.record(
         session,
