@@ -23,6 +23,8 @@ from baken.steering.service import ga, plans
 from tests.conftest import People
 
 SECRET = Marking.of("STG_GEHEIM", "AIVD", releasable_to={"CIVD"})
+# The GA I&V is shared by both services.
+GA_SECRET = Marking.of("STG_GEHEIM", "JOINT", releasable_to={"CIVD"})
 
 
 @dataclass
@@ -46,7 +48,7 @@ def requirement(
         priority=priority,
         service="AIVD",
         task="a",
-        marking=MarkingIn.of(SECRET),
+        marking=MarkingIn.of(GA_SECRET),
     )
 
 
@@ -87,7 +89,7 @@ def world(people: People, factory: sessionmaker[Session]) -> World:
                 label="GA I&V test",
                 period_start=2023,
                 period_end=2026,
-                marking=MarkingIn.of(SECRET),
+                marking=MarkingIn.of(GA_SECRET),
             ),
         )
         for ref, prio in (("BH-0001", 1), ("BH-0002", 2), ("BH-0003", 5)):

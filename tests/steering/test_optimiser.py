@@ -242,6 +242,21 @@ def test_marginal_value_counts_an_assignment_the_extra_fte_makes_viable() -> Non
     assert s.marginal("analyse").gain == pytest.approx(2.0)  # B fits with 12 FTE
 
 
+def test_degenerate_problems_are_optimal_with_nothing_to_gain() -> None:
+    empty = plan(problem([], [req("R1")]))
+    assert (empty.status, empty.objective, empty.gap, empty.chosen) == (
+        PlanStatus.OPTIMAL,
+        0.0,
+        0.0,
+        (),
+    )
+    weightless = plan(problem([opd("A", max_fte=5, covers={"R1": 1.0})], [req("R1", 0.0)]))
+    assert weightless.status is PlanStatus.OPTIMAL
+    assert weightless.chosen == ()  # the tie-break: no effort without a gain
+    with pytest.raises(KeyError):
+        weightless.marginal("taal-XX")
+
+
 # --- infeasible ----------------------------------------------------------------------
 
 

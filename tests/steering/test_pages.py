@@ -146,3 +146,108 @@ def test_bad_form_input_is_shown_at_the_field(client: TestClient, world: World) 
         data={"csrf_token": csrf, "update_year": "abc"},
     )
     assert bad_year.status_code == 422
+
+
+def test_assignment_form_refuses_bad_numbers_at_the_field(client: TestClient, world: World) -> None:
+    csrf = login(client, "planner")
+    base = {
+        "csrf_token": csrf,
+        "code": "A-10",
+        "title": "Nieuw onderzoek",
+        "theme": "CYB",
+        "min_fte": "2",
+        "max_fte": "6",
+        "skill_mix": "analyse=1",
+        "cost_meur_per_fte": "0.1",
+        "covers": "BH-0001=0.5",
+        "level": "STG_GEHEIM",
+        "owner": "AIVD",
+        "releasable_to": "CIVD",
+    }
+    for field, value, message in [
+        ("min_fte", "-2", "greater than or equal"),
+        ("max_fte", "1", "minimum effort exceeds"),
+        ("skill_mix", "analyse=0.5, cyber=0.2", "add up to 1"),
+        ("covers", "BH-0001=1.5", "between 0 and 1"),
+        ("covers", "BH-7777=1", "not in the GA"),
+        ("joint_with", "MIVD-X", "other service"),
+    ]:
+        response = client.post(
+            f"/sturing/jaarplan/{world.plan_id}/opdrachten", data={**base, field: value}
+        )
+        assert response.status_code == 422, (field, value)
+        assert "error-box" in response.text
+    ok = client.post(
+        f"/sturing/jaarplan/{world.plan_id}/opdrachten", data=base, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    again = client.post(f"/sturing/jaarplan/{world.plan_id}/opdrachten", data=base)
+    assert again.status_code == 422
+    capacity = client.post(
+        f"/sturing/jaarplan/{world.plan_id}/capaciteit",
+        data={"csrf_token": csrf, "unit": "DI", "skill": "cyber", "fte": "-1"},
+    )
+    assert capacity.status_code == 422
+    assert (
+        client.post(
+            f"/sturing/jaarplan/{world.plan_id}/capaciteit",
+            data={"csrf_token": csrf, "unit": "DI", "skill": "cyber", "fte": "8"},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+
+
+def test_new_ga_and_plan_from_the_overview(client: TestClient, world: World) -> None:
+    csrf = login(client, "planner")
+    marking = {"level": "STG_GEHEIM", "owner": "AIVD"}
+    bad = client.post(
+        "/sturing/ga",
+        data={
+            "csrf_token": csrf,
+            "label": "GA I&V 2027–2030",
+            "period_start": "2030",
+            "period_end": "2027",
+            **marking,
+        },
+    )
+    assert bad.status_code == 422
+    made = client.post(
+        "/sturing/ga",
+        data={
+            "csrf_token": csrf,
+            "label": "GA I&V 2027–2030",
+            "period_start": "2027",
+            "period_end": "2030",
+            **marking,
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    duplicate = client.post(
+        "/sturing/jaarplannen",
+        data={
+            "csrf_token": csrf,
+            "title": "Nog een plan",
+            "service": "AIVD",
+            "year": "2026",
+            "ga_version_id": str(world.version_id),
+            "budget_meur": "10",
+            **marking,
+        },
+    )
+    assert duplicate.status_code == 422
+    plan = client.post(
+        "/sturing/jaarplannen",
+        data={
+            "csrf_token": csrf,
+            "title": "Jaarplan AIVD 2027",
+            "service": "AIVD",
+            "year": "2027",
+            "ga_version_id": str(world.version_id),
+            "budget_meur": "10",
+            **marking,
+        },
+        follow_redirects=False,
+    )
+    assert plan.status_code == 303

@@ -178,3 +178,64 @@ def test_progress_reaches_the_civd_and_not_the_uncleared(
         )
     with transaction(factory) as session, pytest.raises(ga.SteeringError, match="empty"):
         progress.send_report(session, principal=world.planner, report_id=empty)
+
+
+def test_joint_assignments_pair_and_refuse_chains(
+    world: World, factory: sessionmaker[Session], people: object
+) -> None:
+    from baken.core.markings import Level, Service
+    from baken.core.schemas import MarkingIn
+    from baken.steering.schemas import CapacityIn, JaarplanCreate
+    from tests.steering.conftest import SECRET
+
+    mivd = people.add("mivd.planner", Level.STG_GEHEIM, {"planner"}, Service.MIVD)  # type: ignore[attr-defined]
+    shared = SECRET.__class__.of("STG_GEHEIM", "JOINT", releasable_to={"CIVD"})
+    with transaction(factory) as session:
+        mivd_plan = plans.create_plan(
+            session,
+            principal=mivd,
+            data=JaarplanCreate(
+                service="MIVD",
+                year=2026,
+                ga_version_id=world.version_id,
+                title="MIVD 2026",
+                budget_meur=10,
+                marking=MarkingIn.of(shared),
+                capacity=[CapacityIn(unit="INL", skill="analyse", fte=10)],
+            ),
+        )
+        plans.add_assignment(
+            session,
+            principal=mivd,
+            jaarplan_id=mivd_plan,
+            data=assignment("M-1", {"BH-0001": 0.5}).model_copy(
+                update={"joint_with": "A-1", "joint_share": 0.5, "marking": MarkingIn.of(shared)}
+            ),
+        )
+        plans.add_assignment(
+            session,
+            principal=mivd,
+            jaarplan_id=mivd_plan,
+            data=assignment("M-2", {"BH-0001": 0.5}).model_copy(
+                update={"marking": MarkingIn.of(shared)}
+            ),
+        )
+    # A-4 may pair with M-2 (free); pairing with M-1 (taken by A-1) is a chain: refused.
+    with transaction(factory) as session, pytest.raises(ga.SteeringError, match="already joint"):
+        plans.add_assignment(
+            session,
+            principal=world.planner,
+            jaarplan_id=world.plan_id,
+            data=assignment("A-4", {"BH-0001": 0.5}).model_copy(update={"joint_with": "M-1"}),
+        )
+    with transaction(factory) as session:
+        plans.add_assignment(
+            session,
+            principal=world.planner,
+            jaarplan_id=world.plan_id,
+            data=assignment("A-5", {"BH-0001": 0.5}).model_copy(update={"joint_with": "M-2"}),
+        )
+    with pytest.raises(ValueError, match="itself"):
+        assignment("A-6", {}).model_copy(update={"joint_with": "A-6"}).model_validate(
+            {**assignment("A-6", {}).model_dump(), "joint_with": "A-6"}
+        )

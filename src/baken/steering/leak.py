@@ -177,6 +177,20 @@ _MARKING = {"level": "ONGERUBRICEERD", "owner": "JOINT"}
 
 CASES = [
     LeakCase("GET", "/sturing"),
+    LeakCase("POST", "/sturing/ga", form=lambda p: {"label": "x", "period_start": "2030"}),
+    LeakCase("POST", "/sturing/jaarplannen", form=lambda p: {"title": "", "year": "-1"}),
+    LeakCase(
+        "POST",
+        "/sturing/jaarplan/{plan_id}/opdrachten",
+        fixture="plan",
+        form=lambda p: {"code": "A-9", "min_fte": "-1", "skill_mix": "analyse=2"},
+    ),
+    LeakCase(
+        "POST",
+        "/sturing/jaarplan/{plan_id}/capaciteit",
+        fixture="plan",
+        form=lambda p: {"unit": "U", "skill": "Fout!", "fte": "-3"},
+    ),
     LeakCase("GET", "/sturing/ga/{version_id}", fixture="ga"),
     LeakCase("GET", "/sturing/ga/{version_id}", fixture="requirement"),
     LeakCase(

@@ -63,7 +63,6 @@ __all__ = [
 
 BINDING_SLACK = 1e-6
 _FEASIBILITY_TOL = 1e-7  # HiGHS's primal feasibility tolerance
-_PROVEN_GAP = 1e-6
 
 
 @dataclass(frozen=True)
@@ -103,7 +102,7 @@ def solve(
     if out.status == highspy.HighsModelStatus.kModelEmpty:  # nothing left to choose
         status = PlanStatus.OPTIMAL
     elif out.status == highspy.HighsModelStatus.kOptimal:
-        status = PlanStatus.OPTIMAL if out.mip_gap <= _PROVEN_GAP else PlanStatus.GAP
+        status = PlanStatus.OPTIMAL if out.proven else PlanStatus.GAP
     elif out.status == highspy.HighsModelStatus.kTimeLimit:
         status = PlanStatus.TIME_LIMIT
     else:
@@ -408,10 +407,13 @@ def _report(
         for code, amount in c.fte_per_skill.items():
             used[code] += amount
     skills = tuple(_use(s.code, used[s.code], s.fte_available) for s in problem.skills)
-    budget = _use(BUDGET, sum(c.cost_meur for c in picked), problem.budget_meur)
-    gap = max(0.0, bound - objective) / max(abs(objective), 1e-9)
-    if objective == 0 and bound <= 1e-9:
+    budget = _use(BUDGET, math.fsum(c.cost_meur for c in picked), problem.budget_meur)
+    if math.isnan(bound):  # the greedy baseline proves nothing
+        gap = math.nan
+    elif bound - objective <= 1e-9:
         gap = 0.0
+    else:
+        gap = (bound - objective) / max(abs(objective), 1e-9)
     return PlanSolution(
         status=status,
         objective=objective,

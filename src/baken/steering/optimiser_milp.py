@@ -79,7 +79,7 @@ class SolveOutcome:
     x: list[float]  # per group; 0 for groups not chosen or not in the model
     chosen: list[bool]  # per group
     dual_bound: float  # proven upper bound on the coverage objective (MILP runs)
-    mip_gap: float
+    proven: bool  # optimal to HiGHS's tolerances, not just within mip_rel_gap
     seconds: float
 
 
@@ -251,7 +251,9 @@ class Milp:
                     chosen[gi] = values[col] > 1e-9
                 x[gi] = max(0.0, values[col]) if chosen[gi] else 0.0
         bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else _INF
-        return SolveOutcome(status, x, chosen, bound, info.mip_gap, seconds)
+        # The relative gap is undefined at objective 0; compare absolutely there.
+        proven = info.mip_gap <= 1e-6 or bound - info.objective_function_value <= 1e-9
+        return SolveOutcome(status, x, chosen, bound, proven, seconds)
 
     def fix_choices(self, chosen: list[bool]) -> None:
         """Keep the portfolio: only the FTE of the chosen groups can move (an LP)."""

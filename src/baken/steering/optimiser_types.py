@@ -176,8 +176,8 @@ class MarginalValue:
 class PlanSolution:
     status: PlanStatus
     objective: float  # Σ weight × coverage of this plan, without the tie-break
-    best_bound: float  # proven upper bound on the objective (== objective for greedy)
-    gap: float  # relative: (best_bound - objective) / objective
+    best_bound: float  # proven upper bound on the objective; NaN for the greedy baseline
+    gap: float  # relative: (best_bound - objective) / objective; NaN for greedy
     solve_seconds: float  # the main solve only
     marginal_seconds: float  # all marginal-value re-solves together
     chosen: tuple[ChosenAssignment, ...]
@@ -197,7 +197,10 @@ class PlanSolution:
         return next((c.fte for c in self.chosen if c.id == assignment_id), 0.0)
 
     def marginal(self, resource: str) -> MarginalValue:
-        return next(m for m in self.marginal_values if m.resource == resource)
+        for m in self.marginal_values:
+            if m.resource == resource:
+                return m
+        raise KeyError(resource)
 
 
 @dataclass(frozen=True)

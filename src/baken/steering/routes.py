@@ -14,8 +14,12 @@ from baken.core import policy, sanitise
 from baken.core.markings import Level, Service, organisation_codes
 from baken.steering import charts, vocab
 from baken.steering.schemas import (
+    AssignmentCreate,
+    CapacityIn,
     Establish,
     GaUpdateCreate,
+    GaVersionCreate,
+    JaarplanCreate,
     PlanTextCreate,
     ProgressEntryCreate,
     RequirementCreate,
@@ -53,18 +57,7 @@ def _errors(ctx: Ctx, exc: Exception) -> dict[str, str]:
 
 @pages.get("/sturing")
 def overview(ctx: CtxDep) -> Response:
-    principal = ctx.user()
-    with ctx.db() as session:
-        versions = ga.list_versions(session, principal=principal)
-        plan_list = plans.list_plans(session, principal=principal)
-    return render(
-        ctx,
-        "steering/overview.html",
-        title=ctx._("Steering"),
-        markings=[v.marking for v in versions] + [p.marking for p in plan_list],
-        versions=versions,
-        plans=plan_list,
-    )
+    return _overview_page(ctx)
 
 
 def _ga_page(
@@ -95,6 +88,126 @@ def _ga_page(
         can_write=policy.can_write(principal, ga.KIND, version.marking),
         **_choices(),
     )
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """ "analyse=0.6, cyber=0.4" as a mapping; malformed parts are left for validation."""
+    out: dict[str, str] = {}
+    for part in text.replace(";", ",").split(","):
+        if part.strip():
+            key, _, value = part.partition("=")
+            out[key.strip()] = value.strip()
+    return out
+
+
+def _overview_page(
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    principal = ctx.user()
+    with ctx.db() as session:
+        versions = ga.list_versions(session, principal=principal)
+        plan_list = plans.list_plans(session, principal=principal)
+    return render(
+        ctx,
+        "steering/overview.html",
+        status_code=status,
+        title=ctx._("Steering"),
+        markings=[v.marking for v in versions] + [p.marking for p in plan_list],
+        versions=versions,
+        plans=plan_list,
+        errors=errors or {},
+        values=values or {},
+        can_plan=policy.role_may_write(principal, plans.KIND),
+        **_choices(),
+    )
+
+
+@pages.post("/sturing/ga")
+def ga_create(
+    ctx: CtxDep,
+    label: Str = "",
+    period_start: Str = "",
+    period_end: Str = "",
+    level: Str = "",
+    owner: Str = "",
+    compartments: Str = "",
+    originators: Codes = None,
+    releasable_to: Codes = None,
+) -> Response:
+    principal = ctx.user()
+    values = {
+        "label": label,
+        "period_start": period_start,
+        "period_end": period_end,
+        "level": level,
+        "owner": owner,
+        "compartments": compartments,
+    }
+    try:
+        data = GaVersionCreate.model_validate(
+            {
+                "label": label,
+                "period_start": period_start,
+                "period_end": period_end,
+                "marking": marking_from_form(
+                    level, owner, compartments, originators, releasable_to
+                ),
+            }
+        )
+        with ctx.db() as session:
+            version_id = ga.create_version(session, principal=principal, data=data)
+    except (ValidationError, ga.SteeringError) as exc:
+        return _overview_page(ctx, status=422, errors=_errors(ctx, exc), values=values)
+    return RedirectResponse(f"/sturing/ga/{version_id}", status_code=303)
+
+
+@pages.post("/sturing/jaarplannen")
+def plan_create(
+    ctx: CtxDep,
+    service: Str = "",
+    year: Str = "",
+    ga_version_id: Str = "",
+    title: Str = "",
+    budget_meur: Str = "",
+    level: Str = "",
+    owner: Str = "",
+    compartments: Str = "",
+    originators: Codes = None,
+    releasable_to: Codes = None,
+) -> Response:
+    principal = ctx.user()
+    values = {
+        "service": service,
+        "year": year,
+        "ga_version_id": ga_version_id,
+        "title": title,
+        "budget_meur": budget_meur,
+        "level": level,
+        "owner": owner,
+        "compartments": compartments,
+    }
+    try:
+        data = JaarplanCreate.model_validate(
+            {
+                "service": service,
+                "year": year,
+                "ga_version_id": ga_version_id,
+                "title": title,
+                "budget_meur": budget_meur,
+                "marking": marking_from_form(
+                    level, owner, compartments, originators, releasable_to
+                ),
+            }
+        )
+        with ctx.db() as session:
+            plan_id = plans.create_plan(session, principal=principal, data=data)
+    except (ValidationError, ga.SteeringError) as exc:
+        return _overview_page(ctx, status=422, errors=_errors(ctx, exc), values=values)
+    return RedirectResponse(f"/sturing/jaarplan/{plan_id}", status_code=303)
 
 
 @pages.get("/sturing/ga/{version_id}")
@@ -243,6 +356,90 @@ def _plan_page(
 @pages.get("/sturing/jaarplan/{plan_id}")
 def plan_detail(ctx: CtxDep, plan_id: int) -> Response:
     return _plan_page(ctx, plan_id)
+
+
+@pages.post("/sturing/jaarplan/{plan_id}/opdrachten")
+def plan_add_assignment(
+    ctx: CtxDep,
+    plan_id: int,
+    code: Str = "",
+    title: Str = "",
+    description: Str = "",
+    theme: Str = "",
+    min_fte: Str = "",
+    max_fte: Str = "",
+    skill_mix: Str = "",
+    cost_meur_per_fte: Str = "",
+    mandatory: Str = "",
+    joint_with: Str = "",
+    joint_share: Str = "",
+    covers: Str = "",
+    level: Str = "",
+    owner: Str = "",
+    compartments: Str = "",
+    originators: Codes = None,
+    releasable_to: Codes = None,
+) -> Response:
+    principal = ctx.user()
+    values = {
+        "code": code,
+        "title": title,
+        "description": description,
+        "theme": theme,
+        "min_fte": min_fte,
+        "max_fte": max_fte,
+        "skill_mix": skill_mix,
+        "cost_meur_per_fte": cost_meur_per_fte,
+        "mandatory": mandatory,
+        "joint_with": joint_with,
+        "joint_share": joint_share,
+        "covers": covers,
+    }
+    try:
+        data = AssignmentCreate.model_validate(
+            {
+                "code": code,
+                "title": title,
+                "description": description,
+                "theme": theme,
+                "min_fte": min_fte,
+                "max_fte": max_fte,
+                "skill_mix": _pairs(skill_mix),
+                "cost_meur_per_fte": cost_meur_per_fte,
+                "mandatory": bool(mandatory),
+                "joint_with": joint_with or None,
+                "joint_share": joint_share or 0,
+                "covers": _pairs(covers),
+                "marking": marking_from_form(
+                    level, owner, compartments, originators, releasable_to
+                ),
+            }
+        )
+        with ctx.db() as session:
+            plans.add_assignment(session, principal=principal, jaarplan_id=plan_id, data=data)
+    except (ValidationError, ga.SteeringError) as exc:
+        return _plan_page(ctx, plan_id, status=422, errors=_errors(ctx, exc), form=values)
+    return RedirectResponse(f"/sturing/jaarplan/{plan_id}#opdrachten", status_code=303)
+
+
+@pages.post("/sturing/jaarplan/{plan_id}/capaciteit")
+def plan_capacity(
+    ctx: CtxDep, plan_id: int, unit: Str = "", skill: Str = "", fte: Str = ""
+) -> Response:
+    principal = ctx.user()
+    try:
+        data = CapacityIn.model_validate({"unit": unit, "skill": skill, "fte": fte})
+        with ctx.db() as session:
+            plans.set_capacity(session, principal=principal, jaarplan_id=plan_id, data=data)
+    except (ValidationError, ga.SteeringError) as exc:
+        return _plan_page(
+            ctx,
+            plan_id,
+            status=422,
+            errors=_errors(ctx, exc),
+            form={"unit": unit, "skill": skill, "fte": fte},
+        )
+    return RedirectResponse(f"/sturing/jaarplan/{plan_id}#capaciteit", status_code=303)
 
 
 @pages.post("/sturing/jaarplan/{plan_id}/oplossen")

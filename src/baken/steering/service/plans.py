@@ -27,6 +27,7 @@ from baken.steering.schemas import (
     AssignmentCreate,
     AssignmentPublic,
     BudgetLinePublic,
+    CapacityIn,
     CapacityPublic,
     JaarplanCreate,
     JaarplanPublic,
@@ -222,6 +223,8 @@ def add_assignment(
         select(Assignment.id).where(Assignment.jaarplan_id == plan.id, Assignment.code == data.code)
     ):
         raise SteeringError(N_("this code is already used in this plan"))
+    if data.joint_with:
+        _check_joint(session, plan, data.code, data.joint_with)
     skills = {
         c for c in session.scalars(select(Capacity.skill).where(Capacity.jaarplan_id == plan.id))
     }
@@ -262,3 +265,53 @@ def add_assignment(
         details={"jaarplan": plan.id},
     )
     return row.id
+
+
+def _check_joint(session: Session, plan: Jaarplan, code: str, partner_code: str) -> None:
+    """A joint assignment pairs with one assignment of the other service's plan for the
+    same year; the partner points back to it or to nothing. Chains and cycles (A→B→C,
+    A→B→A via a third) are refused: shared effort is between exactly two assignments."""
+    other = "MIVD" if plan.service == "AIVD" else "AIVD"
+    partner = session.scalar(
+        select(Assignment)
+        .join(Jaarplan, Jaarplan.id == Assignment.jaarplan_id)
+        .where(
+            Jaarplan.service == other, Jaarplan.year == plan.year, Assignment.code == partner_code
+        )
+    )
+    if partner is None:
+        raise SteeringError(
+            N_("the joint partner is not an assignment of the other service's plan")
+        )
+    if partner.joint_with not in (None, code):
+        raise SteeringError(N_("the joint partner is already joint with another assignment"))
+
+
+def set_capacity(
+    session: Session, *, principal: Principal, jaarplan_id: int, data: CapacityIn
+) -> None:
+    """Set the FTE of one unit's skill pool (0 removes nothing: the pool stays, empty)."""
+    plan = plan_row(session, principal, jaarplan_id)
+    marking = load_one(session, plan.marking_id)
+    policy.require_write(principal, KIND, marking)
+    row = session.scalar(
+        select(Capacity).where(
+            Capacity.jaarplan_id == plan.id,
+            Capacity.unit == data.unit,
+            Capacity.skill == data.skill,
+        )
+    )
+    if row is None:
+        row = Capacity(jaarplan_id=plan.id, unit=data.unit, skill=data.skill, fte=data.fte)
+        session.add(row)
+    row.fte = data.fte
+    session.flush()
+    audit.record(
+        session,
+        principal=principal,
+        action="jaarplan.capacity",
+        kind=KIND,
+        object_id=plan.id,
+        marking=marking,
+        details={"unit": data.unit, "skill": data.skill, "fte": data.fte},
+    )

@@ -107,8 +107,10 @@ def problem_for(
                 cost_meur_per_fte=a.cost_meur_per_fte,
                 covers=dict(a.covers),
                 mandatory=a.mandatory,
-                joint_with=a.joint_with,
-                joint_share=a.joint_share if a.joint_with else 1.0,
+                # The partner of a joint assignment sits in the other service's plan, which
+                # is solved on its own: the pairing is recorded, not coupled here.
+                joint_with=None,
+                joint_share=1.0,
             )
             for a in rows
         ),
