@@ -150,6 +150,7 @@ def test_bad_form_input_is_shown_at_the_field(client: TestClient, world: World) 
 
 def test_assignment_form_refuses_bad_numbers_at_the_field(client: TestClient, world: World) -> None:
     csrf = login(client, "planner")
+    client.cookies.set("baken_lang", "en")  # the messages below are the English ones
     base = {
         "csrf_token": csrf,
         "code": "A-10",
@@ -177,6 +178,7 @@ def test_assignment_form_refuses_bad_numbers_at_the_field(client: TestClient, wo
         )
         assert response.status_code == 422, (field, value)
         assert "error-box" in response.text
+        assert message in response.text, (field, message)
     ok = client.post(
         f"/sturing/jaarplan/{world.plan_id}/opdrachten", data=base, follow_redirects=False
     )
