@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import core
+from benchmarks import core, steering
 
 console = Console()
 
@@ -17,13 +17,13 @@ def main() -> None:
     rows: list[core.Row] = []
     with tempfile.TemporaryDirectory(prefix="baken-bench-") as tmp:
         rows += core.run(Path(tmp), console)
-        rows += __import__("benchmarks.steering", fromlist=["run"]).run(Path(tmp), console)
+        rows += steering.run(Path(tmp), console)
     table = Table(
         "figure",
         "Baken",
         "baseline (same run)",
         "note",
-        title="Baken benchmarks (this machine, embedded SQLite)",
+        title="Baken benchmarks (this machine)",
     )
     for row in rows:
         table.add_row(row.figure, row.baken, row.baseline, row.note)

@@ -84,8 +84,10 @@ def solve(
 ) -> PlanSolution | Infeasible:
     """The best plan (to proven optimality or ``mip_rel_gap``), or why there is none.
 
-    Raises ``PlanInputError`` for malformed input. ``marginal_time_limit`` caps each
-    marginal-value re-solve (default: ``time_limit``); they start from this plan.
+    Raises ``PlanInputError`` for malformed input. ``time_limit`` is for the main solve;
+    ``marginal_time_limit`` caps each marginal-value re-solve (default: the smaller of 2 s
+    and ``time_limit``; they start from this plan and mostly take ~0.2 s), one per
+    binding resource, so the worst case is about (skills + 1) × that limit.
     """
     setup = _setup(problem)
     if setup.reasons:
@@ -120,7 +122,7 @@ def solve(
     if not marginal_values:
         return plan
     milp.set_options(
-        time_limit=time_limit if marginal_time_limit is None else marginal_time_limit,
+        time_limit=min(2.0, time_limit) if marginal_time_limit is None else marginal_time_limit,
         mip_rel_gap=mip_rel_gap,
     )
     values = [
