@@ -10,7 +10,7 @@ from rich.table import Table
 
 from benchmarks import core, steering
 
-console = Console()
+console = Console(width=140)  # one row per figure, also when piped
 
 
 def main() -> None:

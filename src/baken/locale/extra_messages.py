@@ -52,4 +52,115 @@ VALIDATION = (
     N_("a list of codes"),
 )
 
-ALL = ERROR_TITLES + ERROR_DETAILS + STATUSES + FIELDS + VALIDATION
+# Status of a GA I&V version and of a progress report: _(version.status), _(r.status).
+STEERING_STATUSES = (
+    N_("draft"),
+    N_("vastgesteld"),
+    N_("sent"),
+)
+
+# Status of a solved plan version (baken.steering.optimiser_types.PlanStatus): _(v.status).
+SOLVE_STATUSES = (
+    N_("optimal"),
+    N_("gap"),
+    N_("time_limit"),
+    N_("heuristic"),
+    N_("infeasible"),
+)
+
+# Coverage classes (baken.steering.charts.CLASSES, optimiser_types.Dekking):
+# _(r['dekking']) in version.html and gettext(locale, c) in the charts.
+COVERAGE = (
+    N_("gedekt"),
+    N_("deels gedekt"),
+    N_("niet gedekt"),
+)
+
+# Field names of the steering forms: _(field) in the error lists, _(f) in the GA diff.
+STEERING_FIELDS = (
+    N_("ref"),
+    N_("question"),
+    N_("theme"),
+    N_("ministry"),
+    N_("priority"),
+    N_("service"),
+    N_("task"),
+    N_("staatscourant_ref"),
+    N_("update_year"),
+    N_("heading"),
+    N_("section"),
+    N_("narrative"),
+    N_("status"),
+    N_("indicators"),
+    N_("extra_fte"),
+    N_("extra_budget_meur"),
+    N_("pins"),
+    N_("excludes"),
+    N_("level"),
+    N_("owner"),
+    N_("compartments"),
+    N_("originators"),
+    N_("releasable_to"),
+    N_("marking"),
+    N_("note"),
+)
+
+# Validator messages of baken.steering.schemas that field_errors passes through ctx._.
+STEERING_VALIDATION = (
+    N_("use a code like BH-0042"),
+    N_("unknown theme"),
+    N_("unknown ministry"),
+    N_("service must be AIVD, MIVD or JOINT"),
+    N_("this task is not one of the service's tasks"),
+    N_("use the form 'Stcrt. 2026, 12345'"),
+    N_("unknown status"),
+    N_("indicator names are 1-60 characters"),
+    N_("indicator value out of range"),
+    N_("unknown section"),
+    N_("the period runs forward and lasts at most five years"),
+    N_("unknown target"),
+    N_("a target cannot be negative"),
+    N_("the minimum effort exceeds the maximum"),
+    N_("the skill mix must add up to 1"),
+    N_("a skill share cannot be negative"),
+    N_("coverage is a fraction between 0 and 1"),
+    N_("an assignment cannot be joint with itself"),
+)
+
+PLAN_FIELDS = (
+    N_("label"),
+    N_("period_start"),
+    N_("period_end"),
+    N_("year"),
+    N_("code"),
+    N_("min_fte"),
+    N_("max_fte"),
+    N_("skill_mix"),
+    N_("cost_meur_per_fte"),
+    N_("covers"),
+    N_("joint_with"),
+    N_("joint_share"),
+    N_("title"),
+    N_("budget_meur"),
+    N_("ga_version_id"),
+    N_("description"),
+    N_("unit"),
+    N_("skill"),
+    N_("fte"),
+    N_("assignment_id"),
+    N_("period"),
+)
+
+ALL = (
+    ERROR_TITLES
+    + ERROR_DETAILS
+    + STATUSES
+    + FIELDS
+    + VALIDATION
+    + STEERING_STATUSES
+    + SOLVE_STATUSES
+    + COVERAGE
+    + STEERING_FIELDS
+    + STEERING_VALIDATION
+    + PLAN_FIELDS
+)
