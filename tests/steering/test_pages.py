@@ -253,3 +253,49 @@ def test_new_ga_and_plan_from_the_overview(client: TestClient, world: World) -> 
         follow_redirects=False,
     )
     assert plan.status_code == 303
+
+
+def test_public_version_is_requested_and_approved_in_the_browser(
+    client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    with transaction(factory) as session:
+        source = texts.create_text(
+            session,
+            principal=world.planner,
+            jaarplan_id=world.plan_id,
+            data=PlanTextCreate(
+                section="inleiding",
+                heading="Inleiding",
+                body="Geheime inleiding",
+                marking=MarkingIn.of(SECRET),
+            ),
+        )
+    csrf = login(client, "planner")
+    sent = client.post(
+        f"/sturing/teksten/{source.id}/saneren",
+        data={
+            "csrf_token": csrf,
+            "heading": "Inleiding",
+            "body": "Openbare inleiding",
+            "reason": "jaarplanbrief",
+            "level": "ONGERUBRICEERD",
+            "owner": "AIVD",
+        },
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    request_path = sent.headers["location"]
+    client.post("/logout", data={"csrf_token": csrf})
+    csrf = login(client, "rubricering")
+    page = client.get(request_path)
+    assert f'href="/sturing/teksten/{source.id}"' in page.text
+    decided = client.post(
+        request_path + "/besluit",
+        data={"csrf_token": csrf, "decision": "approve", "note": "akkoord"},
+        follow_redirects=False,
+    )
+    assert decided.status_code == 303
+    assert decided.headers["location"].startswith("/sturing/teksten/")
+    public = client.get(decided.headers["location"])
+    assert "Openbare inleiding" in public.text
+    assert 'class="banner level-0"' in public.text

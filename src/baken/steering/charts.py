@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from baken.core.charts import line_chart, stacked_bars, used_vs_available
-from baken.core.i18n import gettext
+from baken.core.i18n import N_, gettext
 from baken.steering import vocab
 from baken.steering.schemas import JaarplanPublic, PlanVersionPublic, ProgressReportPublic
 
@@ -25,7 +25,7 @@ def capacity(plan: JaarplanPublic, version: PlanVersionPublic | None, locale: st
         available[c.skill] += c.fte
     items = [(skill, float(used.get(skill, 0.0)), fte) for skill, fte in sorted(available.items())]
     return used_vs_available(
-        items, title=gettext(locale, "Capacity use by skill"), lang=_lang(locale)
+        items, title=gettext(locale, N_("Capacity use by skill")), lang=_lang(locale)
     )
 
 
@@ -43,14 +43,18 @@ def _coverage_by(version: PlanVersionPublic, key: str, group: str, locale: str, 
 def for_version(version: PlanVersionPublic, locale: str) -> dict[str, str]:
     return {
         "theme": _coverage_by(
-            version, "theme", "themes", locale, gettext(locale, "Coverage of requirements by theme")
+            version,
+            "theme",
+            "themes",
+            locale,
+            gettext(locale, N_("Coverage of requirements by theme")),
         ),
         "ministry": _coverage_by(
             version,
             "ministry",
             "ministries",
             locale,
-            gettext(locale, "Coverage of requirements by ministry"),
+            gettext(locale, N_("Coverage of requirements by ministry")),
         ),
     }
 
@@ -66,5 +70,5 @@ def progress(reports: list[ProgressReportPublic], locale: str) -> str:
         for s in statuses
     ]
     return line_chart(
-        labels, series, title=gettext(locale, "Progress per period"), lang=_lang(locale)
+        labels, series, title=gettext(locale, N_("Progress per period")), lang=_lang(locale)
     )

@@ -234,7 +234,7 @@ def _requirements(
 
 def _update_2026(session: Session, planner: Principal, update_id: int) -> None:
     items = ga.requirements(session, planner, update_id)
-    for item in items[:3]:  # three priorities sharpened
+    for item in [i for i in items if i.priority > 1][:3]:  # three priorities raised
         ga.update_requirement(
             session,
             principal=planner,

@@ -12,7 +12,7 @@ from babel.dates import format_datetime
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from baken.core import i18n, policy
+from baken.core import i18n, policy, sanitise
 from baken.core.markings import Marking, summary
 from baken.core.principals import Principal, role_label
 from baken.plugins import NavItem
@@ -35,6 +35,8 @@ def environment(locale: str) -> Environment:
         lstrip_blocks=True,
     )
     env.filters["dt"] = lambda value: _format_dt(value, locale)
+    # Where an object of a sanitisable kind is shown (each module registers its own).
+    env.globals["link"] = sanitise.link
     env.install_gettext_translations(i18n.translations(locale), newstyle=True)  # type: ignore[attr-defined]
     return env
 
