@@ -44,7 +44,7 @@ class Sanitiser:
     source_marking: Callable[[Session, int], Marking | None]
     create: Callable[[Session, Principal, dict[str, str], Marking, int], int]
     # Where an object of this kind is shown, e.g. "/mededelingen/{id}".
-    url: str = ""
+    url: str
 
     def link(self, object_id: int) -> str:
         return self.url.format(id=object_id)

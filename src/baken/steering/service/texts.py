@@ -196,5 +196,9 @@ def _create_public(
 
 
 SANITISER = Sanitiser(
-    kind=KIND, fields=("heading", "body"), source_marking=_source_marking, create=_create_public
+    kind=KIND,
+    fields=("heading", "body"),
+    source_marking=_source_marking,
+    create=_create_public,
+    url="/sturing/teksten/{id}",
 )
