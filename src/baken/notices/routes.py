@@ -14,7 +14,7 @@ from baken.core.schemas import MarkingOut
 from baken.notices import service
 from baken.notices.schemas import NoticeCreate, NoticePublic
 from baken.web.context import CtxDep, Forbidden
-from baken.web.forms import field_errors, marking_from_form
+from baken.web.forms import MarkingForm, field_errors
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -61,29 +61,21 @@ def notice_new(ctx: CtxDep) -> Response:
 @pages.post("/mededelingen")
 def notice_create(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     title: Annotated[str, Form(max_length=1000)] = "",
     body: Annotated[str, Form(max_length=40_000)] = "",
-    level: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    compartments: Annotated[str, Form(max_length=500)] = "",
-    originators: Annotated[list[str] | None, Form()] = None,
-    releasable_to: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     principal = ctx.user()
     values = {
         "title": title,
         "body": body,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
-        "originators": originators or [],
-        "releasable_to": releasable_to or [],
+        **marking_form.values(),
     }
     try:
         data = NoticeCreate(
             title=title,
             body=body,
-            marking=marking_from_form(level, owner, compartments, originators, releasable_to),
+            marking=marking_form.parse(),
         )
     except ValidationError as exc:
         return render(
@@ -135,34 +127,24 @@ def notice_sanitise_form(ctx: CtxDep, notice_id: int) -> Response:
 @pages.post("/mededelingen/{notice_id}/saneren")
 def notice_sanitise(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     notice_id: int,
     title: Annotated[str, Form(max_length=1000)] = "",
     body: Annotated[str, Form(max_length=40_000)] = "",
     reason: Annotated[str, Form(max_length=4000)] = "",
-    level: Annotated[str, Form()] = "",
-    owner: Annotated[str, Form()] = "",
-    compartments: Annotated[str, Form(max_length=500)] = "",
-    originators: Annotated[list[str] | None, Form()] = None,
-    releasable_to: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     principal = ctx.user()
     values = {
         "title": title,
         "body": body,
         "reason": reason,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
-        "originators": originators or [],
-        "releasable_to": releasable_to or [],
+        **marking_form.values(),
     }
     with ctx.db() as session:
         item = service.get(session, principal=principal, notice_id=notice_id)
         errors: dict[str, str] = {}
         try:
-            marking = marking_from_form(
-                level, owner, compartments, originators, releasable_to
-            ).to_marking()
+            marking = marking_form.parse().to_marking()
             request_id = sanitise.request(
                 session,
                 principal=principal,

@@ -27,7 +27,7 @@ from baken.steering.schemas import (
 )
 from baken.steering.service import ga, letter, plans, progress, solve, texts
 from baken.web.context import Ctx, CtxDep
-from baken.web.forms import field_errors, marking_from_form
+from baken.web.forms import MarkingForm, field_errors
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -129,35 +129,16 @@ def _overview_page(
 @pages.post("/sturing/ga")
 def ga_create(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     label: Str = "",
     period_start: Str = "",
     period_end: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
-    values = {
-        "label": label,
-        "period_start": period_start,
-        "period_end": period_end,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
-    }
+    fields = {"label": label, "period_start": period_start, "period_end": period_end}
+    values = {**fields, **marking_form.values()}
     try:
-        data = GaVersionCreate.model_validate(
-            {
-                "label": label,
-                "period_start": period_start,
-                "period_end": period_end,
-                "marking": marking_from_form(
-                    level, owner, compartments, originators, releasable_to
-                ),
-            }
-        )
+        data = GaVersionCreate.model_validate({**fields, "marking": marking_form.parse()})
         with ctx.db() as session:
             version_id = ga.create_version(session, principal=principal, data=data)
     except (ValidationError, ga.SteeringError) as exc:
@@ -168,41 +149,24 @@ def ga_create(
 @pages.post("/sturing/jaarplannen")
 def plan_create(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     service: Str = "",
     year: Str = "",
     ga_version_id: Str = "",
     title: Str = "",
     budget_meur: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
-    values = {
+    fields = {
         "service": service,
         "year": year,
         "ga_version_id": ga_version_id,
         "title": title,
         "budget_meur": budget_meur,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
     }
+    values = {**fields, **marking_form.values()}
     try:
-        data = JaarplanCreate.model_validate(
-            {
-                "service": service,
-                "year": year,
-                "ga_version_id": ga_version_id,
-                "title": title,
-                "budget_meur": budget_meur,
-                "marking": marking_from_form(
-                    level, owner, compartments, originators, releasable_to
-                ),
-            }
-        )
+        data = JaarplanCreate.model_validate({**fields, "marking": marking_form.parse()})
         with ctx.db() as session:
             plan_id = plans.create_plan(session, principal=principal, data=data)
     except (ValidationError, ga.SteeringError) as exc:
@@ -252,6 +216,7 @@ def ga_establish(
 @pages.post("/sturing/ga/{version_id}/behoeften")
 def ga_add_requirement(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     version_id: int,
     ref: Str = "",
     question: Str = "",
@@ -260,11 +225,6 @@ def ga_add_requirement(
     priority: Str = "",
     service: Str = "",
     task: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
     values = {
@@ -275,11 +235,7 @@ def ga_add_requirement(
         "priority": priority,
         "service": service,
         "task": task,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
-        "originators": originators or [],
-        "releasable_to": releasable_to or [],
+        **marking_form.values(),
     }
     try:
         data = RequirementCreate.model_validate(
@@ -288,9 +244,7 @@ def ga_add_requirement(
                     k: values[k]
                     for k in ("ref", "question", "theme", "ministry", "priority", "service", "task")
                 },
-                "marking": marking_from_form(
-                    level, owner, compartments, originators, releasable_to
-                ),
+                "marking": marking_form.parse(),
             }
         )
         with ctx.db() as session:
@@ -361,6 +315,7 @@ def plan_detail(ctx: CtxDep, plan_id: int) -> Response:
 @pages.post("/sturing/jaarplan/{plan_id}/opdrachten")
 def plan_add_assignment(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     plan_id: int,
     code: Str = "",
     title: Str = "",
@@ -374,11 +329,6 @@ def plan_add_assignment(
     joint_with: Str = "",
     joint_share: Str = "",
     covers: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
     values = {
@@ -410,9 +360,7 @@ def plan_add_assignment(
                 "joint_with": joint_with or None,
                 "joint_share": joint_share or 0,
                 "covers": _pairs(covers),
-                "marking": marking_from_form(
-                    level, owner, compartments, originators, releasable_to
-                ),
+                "marking": marking_form.parse(),
             }
         )
         with ctx.db() as session:
@@ -725,24 +673,18 @@ def texts_list(ctx: CtxDep, plan_id: int) -> Response:
 @pages.post("/sturing/jaarplan/{plan_id}/teksten")
 def texts_create(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     plan_id: int,
     section: Str = "",
     heading: Str = "",
     body: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
     values = {
         "section": section,
         "heading": heading,
         "body": body,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
+        **marking_form.values(),
     }
     try:
         data = PlanTextCreate.model_validate(
@@ -750,9 +692,7 @@ def texts_create(
                 "section": section,
                 "heading": heading,
                 "body": body,
-                "marking": marking_from_form(
-                    level, owner, compartments, originators, releasable_to
-                ),
+                "marking": marking_form.parse(),
             }
         )
         with ctx.db() as session:
@@ -816,31 +756,21 @@ def text_sanitise_form(ctx: CtxDep, text_id: int) -> Response:
 @pages.post("/sturing/teksten/{text_id}/saneren")
 def text_sanitise(
     ctx: CtxDep,
+    marking_form: MarkingForm,
     text_id: int,
     heading: Str = "",
     body: Str = "",
     reason: Str = "",
-    level: Str = "",
-    owner: Str = "",
-    compartments: Str = "",
-    originators: Codes = None,
-    releasable_to: Codes = None,
 ) -> Response:
     principal = ctx.user()
     values = {
         "heading": heading,
         "body": body,
         "reason": reason,
-        "level": level,
-        "owner": owner,
-        "compartments": compartments,
-        "originators": originators or [],
-        "releasable_to": releasable_to or [],
+        **marking_form.values(),
     }
     try:
-        marking = marking_from_form(
-            level, owner, compartments, originators, releasable_to
-        ).to_marking()
+        marking = marking_form.parse().to_marking()
         with ctx.db() as session:
             texts.get_text(session, principal=principal, text_id=text_id)
             request_id = sanitise.request(
