@@ -204,37 +204,39 @@ def test_joint_assignments_pair_and_refuse_chains(
                 capacity=[CapacityIn(unit="INL", skill="analyse", fte=10)],
             ),
         )
-        plans.add_assignment(
-            session,
-            principal=mivd,
-            jaarplan_id=mivd_plan,
-            data=assignment("M-1", {"BH-0001": 0.5}).model_copy(
-                update={"joint_with": "A-1", "joint_share": 0.5, "marking": MarkingIn.of(shared)}
-            ),
-        )
-        plans.add_assignment(
-            session,
-            principal=mivd,
-            jaarplan_id=mivd_plan,
-            data=assignment("M-2", {"BH-0001": 0.5}).model_copy(
-                update={"marking": MarkingIn.of(shared)}
-            ),
-        )
-    # A-4 may pair with M-2 (free); pairing with M-1 (taken by A-1) is a chain: refused.
-    with transaction(factory) as session, pytest.raises(ga.SteeringError, match="already joint"):
-        plans.add_assignment(
-            session,
-            principal=world.planner,
-            jaarplan_id=world.plan_id,
-            data=assignment("A-4", {"BH-0001": 0.5}).model_copy(update={"joint_with": "M-1"}),
-        )
-    with transaction(factory) as session:
-        plans.add_assignment(
-            session,
-            principal=world.planner,
-            jaarplan_id=world.plan_id,
-            data=assignment("A-5", {"BH-0001": 0.5}).model_copy(update={"joint_with": "M-2"}),
-        )
+        for code, marking in (
+            ("M-1", shared),
+            ("M-2", shared),
+            ("M-3", SECRET.__class__.of("STG_GEHEIM", "MIVD")),
+        ):
+            plans.add_assignment(
+                session,
+                principal=mivd,
+                jaarplan_id=mivd_plan,
+                data=assignment(code, {"BH-0001": 0.5}).model_copy(
+                    update={"marking": MarkingIn.of(marking)}
+                ),
+            )
+
+    def pair(code: str, partner: str) -> None:
+        with transaction(factory) as session:
+            plans.add_assignment(
+                session,
+                principal=world.planner,
+                jaarplan_id=world.plan_id,
+                data=assignment(code, {"BH-0001": 0.5}).model_copy(update={"joint_with": partner}),
+            )
+
+    pair("A-4", "M-1")
+    # M-1 is taken by A-4: a second AIVD assignment on it would make a chain.
+    with pytest.raises(ga.SteeringError, match="already joint"):
+        pair("A-5", "M-1")
+    pair("A-5", "M-2")
+    # An MIVD-only assignment the AIVD planner may not read answers as one that does not
+    # exist: the refusal tells nothing about the other service's plan.
+    for partner in ("M-3", "M-404"):
+        with pytest.raises(ga.SteeringError, match="not an assignment"):
+            pair("A-6", partner)
     with pytest.raises(ValueError, match="itself"):
         assignment("A-6", {}).model_copy(update={"joint_with": "A-6"}).model_validate(
             {**assignment("A-6", {}).model_dump(), "joint_with": "A-6"}

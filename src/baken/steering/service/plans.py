@@ -224,7 +224,7 @@ def add_assignment(
     ):
         raise SteeringError(N_("this code is already used in this plan"))
     if data.joint_with:
-        _check_joint(session, plan, data.code, data.joint_with)
+        _check_joint(session, principal, plan, data.code, data.joint_with)
     skills = {
         c for c in session.scalars(select(Capacity.skill).where(Capacity.jaarplan_id == plan.id))
     }
@@ -267,7 +267,9 @@ def add_assignment(
     return row.id
 
 
-def _check_joint(session: Session, plan: Jaarplan, code: str, partner_code: str) -> None:
+def _check_joint(
+    session: Session, principal: Principal, plan: Jaarplan, code: str, partner_code: str
+) -> None:
     """A joint assignment pairs with one assignment of the other service's plan for the
     same year; the partner points back to it or to nothing. Chains and cycles (A→B→C,
     A→B→A via a third) are refused: shared effort is between exactly two assignments."""
@@ -276,14 +278,29 @@ def _check_joint(session: Session, plan: Jaarplan, code: str, partner_code: str)
         select(Assignment)
         .join(Jaarplan, Jaarplan.id == Assignment.jaarplan_id)
         .where(
-            Jaarplan.service == other, Jaarplan.year == plan.year, Assignment.code == partner_code
+            Jaarplan.service == other,
+            Jaarplan.year == plan.year,
+            Assignment.code == partner_code,
+            # Only a partner the planner may read: otherwise the answer would tell
+            # whether an assignment exists in a plan they cannot see.
+            policy.read_filter(principal, KIND, Assignment.marking_id),
         )
     )
     if partner is None:
         raise SteeringError(
             N_("the joint partner is not an assignment of the other service's plan")
         )
-    if partner.joint_with not in (None, code):
+    taken = session.scalar(
+        select(Assignment.id)
+        .join(Jaarplan, Jaarplan.id == Assignment.jaarplan_id)
+        .where(
+            Jaarplan.service == plan.service,
+            Jaarplan.year == plan.year,
+            Assignment.joint_with == partner_code,
+            Assignment.code != code,
+        )
+    )
+    if partner.joint_with not in (None, code) or taken is not None:
         raise SteeringError(N_("the joint partner is already joint with another assignment"))
 
 
