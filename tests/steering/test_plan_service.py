@@ -241,3 +241,24 @@ def test_joint_assignments_pair_and_refuse_chains(
         assignment("A-6", {}).model_copy(update={"joint_with": "A-6"}).model_validate(
             {**assignment("A-6", {}).model_dump(), "joint_with": "A-6"}
         )
+
+
+def test_every_read_is_audited(world: World, factory: sessionmaker[Session]) -> None:
+    from baken.core.models import AuditEntry
+
+    with transaction(factory) as session:
+        solve.solve(
+            session, principal=world.planner, jaarplan_id=world.plan_id, data=SolveRequest()
+        )
+    with transaction(factory) as session:
+        last = int(session.scalar(select(func.max(AuditEntry.seq))) or 0)
+        plans.get_plan(session, principal=world.planner, jaarplan_id=world.plan_id)
+        solve.list_versions(session, principal=world.planner, jaarplan_id=world.plan_id)
+        progress.list_reports(session, principal=world.planner, jaarplan_id=world.plan_id)
+    with transaction(factory) as session:
+        actions = list(
+            session.scalars(
+                select(AuditEntry.action).where(AuditEntry.seq > last).order_by(AuditEntry.seq)
+            )
+        )
+    assert actions == ["jaarplan.read", "jaarplan.version.list", "voortgang.list"]

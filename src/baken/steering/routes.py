@@ -436,9 +436,7 @@ def version_detail(
     principal = ctx.user()
     with ctx.db() as session:
         version = solve.get_version(session, principal=principal, version_id=version_id)
-        plan = plans.get_plan(
-            session, principal=principal, jaarplan_id=version.jaarplan_id, audited=False
-        )
+        plan = plans.get_plan(session, principal=principal, jaarplan_id=version.jaarplan_id)
         others = solve.list_versions(session, principal=principal, jaarplan_id=version.jaarplan_id)
         other = solve.get_version(session, principal=principal, version_id=met) if met else None
     diff = solve.compare(other, version) if other else None
@@ -493,7 +491,7 @@ def _progress_page(
 ) -> Response:
     principal = ctx.user()
     with ctx.db() as session:
-        plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id, audited=False)
+        plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id)
         reports = progress.list_reports(session, principal=principal, jaarplan_id=plan_id)
     return render(
         ctx,
@@ -542,9 +540,7 @@ def _report_page(
     principal = ctx.user()
     with ctx.db() as session:
         report = progress.get_report(session, principal=principal, report_id=report_id)
-        plan = plans.get_plan(
-            session, principal=principal, jaarplan_id=report.jaarplan_id, audited=False
-        )
+        plan = plans.get_plan(session, principal=principal, jaarplan_id=report.jaarplan_id)
     return render(
         ctx,
         "steering/progress.html",
@@ -647,7 +643,7 @@ def _texts_page(
 ) -> Response:
     principal = ctx.user()
     with ctx.db() as session:
-        plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id, audited=False)
+        plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id)
         items = texts.list_texts(session, principal=principal, jaarplan_id=plan_id)
     return render(
         ctx,
@@ -797,7 +793,7 @@ def letter_html(
     kind = "letter" if soort == "brief" else "chapter"
     try:
         with ctx.db() as session:
-            plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id, audited=False)
+            plan = plans.get_plan(session, principal=principal, jaarplan_id=plan_id)
             fragment = letter.html(session, principal=principal, jaarplan_id=plan_id, kind=kind)
     except letter.NothingPublic:
         fragment = None

@@ -108,9 +108,7 @@ def assignments(session: Session, principal: Principal, jaarplan_id: int) -> lis
     ]
 
 
-def get_plan(
-    session: Session, *, principal: Principal, jaarplan_id: int, audited: bool = True
-) -> JaarplanPublic:
+def get_plan(session: Session, *, principal: Principal, jaarplan_id: int) -> JaarplanPublic:
     row = plan_row(session, principal, jaarplan_id)
     marking = load_one(session, row.marking_id)
     items = assignments(session, principal, row.id)
@@ -145,16 +143,15 @@ def get_plan(
         budget_lines=budget,
         targets=targets,
     )
-    if audited:
-        audit.record(
-            session,
-            principal=principal,
-            action="jaarplan.read",
-            kind=KIND,
-            object_id=row.id,
-            marking=summary([marking, *(a.marking for a in items)]),
-            details={"assignments": [a.id for a in items]},
-        )
+    audit.record(
+        session,
+        principal=principal,
+        action="jaarplan.read",
+        kind=KIND,
+        object_id=row.id,
+        marking=summary([marking, *(a.marking for a in items)]),
+        details={"assignments": [a.id for a in items]},
+    )
     return plan
 
 

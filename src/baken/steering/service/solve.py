@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from baken.core import audit, policy
 from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
-from baken.core.markings import Marking
+from baken.core.markings import Marking, summary
 from baken.core.models import User
 from baken.core.principals import Principal
 from baken.steering import optimiser as opt
@@ -208,7 +208,17 @@ def list_versions(
         )
     )
     marks = load(session, {r.marking_id for r in rows})
-    return [_public(session, r, marks[r.marking_id]) for r in rows]
+    items = [_public(session, r, marks[r.marking_id]) for r in rows]
+    audit.record(
+        session,
+        principal=principal,
+        action="jaarplan.version.list",
+        kind=KIND,
+        object_id=jaarplan_id,
+        marking=summary(i.marking for i in items) if items else None,
+        details={"ids": [i.id for i in items]},
+    )
+    return items
 
 
 def get_version(session: Session, *, principal: Principal, version_id: int) -> PlanVersionPublic:
