@@ -22,7 +22,8 @@ $(UV):
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 
-$(STAMP): $(UV) requirements.lock pyproject.toml package.json package-lock.json
+$(STAMP): $(UV) requirements.lock pyproject.toml package.json package-lock.json scripts/system-deps
+	scripts/system-deps
 	$(UV) pip sync --python $(VENV)/bin/python --require-hashes requirements.lock
 	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
 	@# Front-end packages come from the npm registry; a bare Debian machine gets npm first.
