@@ -54,6 +54,8 @@ run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000
 	mkdir -p "$(BAKEN_DATA_DIR)"
 	$(VENV)/bin/baken db upgrade
 	$(VENV)/bin/baken demo
+	@# The fictional demo corpus, ingested as an analyst would (resumes; stores nothing twice).
+	$(VENV)/bin/baken ingest "$(BAKEN_DATA_DIR)/demo-corpus" --collection osint-demo --user analist.zg
 	$(VENV)/bin/baken serve --host 127.0.0.1 --port 8000
 
 lint: install ## ruff check, ruff format --check, mypy

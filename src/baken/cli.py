@@ -255,8 +255,18 @@ def audit_head() -> None:
     console.print(f"{seq}:{digest}")
 
 
-def main() -> None:
+_registered: list[bool] = []
+
+
+def application() -> typer.Typer:
+    """The CLI with every module's commands (added once, through the ``baken_cli`` hook)."""
     from baken.plugins import registry
 
-    registry().hook.baken_cli(app=app)
-    app()
+    if not _registered:
+        registry().hook.baken_cli(app=app)
+        _registered.append(True)
+    return app
+
+
+def main() -> None:
+    application()()

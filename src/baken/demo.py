@@ -247,7 +247,7 @@ def load_demo(
                         compartments=frozenset(comps),
                     ),
                 ).id
-            registry().hook.baken_demo(session=session, users=ids)
+            registry().hook.baken_demo(session=session, users=ids, settings=settings)
         elif reset:
             names = [u[0] for u in USERS]
             session.execute(

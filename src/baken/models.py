@@ -6,6 +6,7 @@ A module that adds tables imports its ``models`` here.
 from __future__ import annotations
 
 import baken.core.models
+import baken.holdings.models
 import baken.notices.models
 import baken.steering.models  # noqa: F401
 from baken.core.db import Base

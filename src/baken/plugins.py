@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from fastapi import APIRouter
     from sqlalchemy.orm import Session
 
+    from baken.core.config import Settings
     from baken.core.principals import ObjectKind
     from baken.core.sanitise import Sanitiser
     from baken.testing.leakmatrix import LeakCase, LeakFixture
@@ -31,6 +32,7 @@ BUILTIN = (
     "baken.core.plugin",
     "baken.notices.plugin",
     "baken.steering.plugin",
+    "baken.holdings.plugin",
     "baken.web.plugin",
 )
 
@@ -70,7 +72,7 @@ class Hooks:
         """Add the module's commands to the ``baken`` CLI."""
 
     @hookspec
-    def baken_demo(self, session: Session, users: dict[str, int]) -> None:
+    def baken_demo(self, session: Session, users: dict[str, int], settings: Settings) -> None:
         """Load the module's part of the fictional demo world (``users``: name -> id)."""
 
     @hookspec

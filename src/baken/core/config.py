@@ -31,12 +31,32 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=64)
+    # Holdings: background work and ingest limits.
+    queue: str = Field(default="local", pattern="^(local|procrastinate)$")
+    workers: int = Field(default=2, ge=1, le=64)
+    queue_size: int = Field(default=64, ge=1)
+    frog: bool = Field(default=True, description="Dutch NER with Frog when installed.")
+    ocr: bool = Field(default=True, description="OCR scanned pages with Tesseract.")
+    ingest_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    upload_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'baken.sqlite').resolve()}"
         return self
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def bulk_dir(self) -> Path:
+        return self.data_dir / "bulk"
 
     @property
     def is_sqlite(self) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from baken.core.markings import Level, Service
 from baken.core.vocab import load
@@ -74,8 +76,8 @@ def external_roles() -> frozenset[str]:
     return frozenset(r for r, info in load("roles")["roles"].items() if info.get("external"))
 
 
-@cache
-def core_kinds() -> tuple[ObjectKind, ...]:
+def kinds_from(vocabulary: Mapping[str, Any]) -> tuple[ObjectKind, ...]:
+    """The object kinds of a module's vocabulary (its ``kinds`` mapping)."""
     return tuple(
         ObjectKind(
             name=name,
@@ -84,5 +86,10 @@ def core_kinds() -> tuple[ObjectKind, ...]:
             read_roles=frozenset(info["read"]),
             write_roles=frozenset(info["write"]),
         )
-        for name, info in load("roles")["kinds"].items()
+        for name, info in vocabulary["kinds"].items()
     )
+
+
+@cache
+def core_kinds() -> tuple[ObjectKind, ...]:
+    return kinds_from(load("roles"))

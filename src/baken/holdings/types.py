@@ -65,7 +65,7 @@ QUARANTINE_REASONS: dict[str, str] = {
 }
 
 
-class Quarantined(Exception):  # noqa: N818 - a state, not an error
+class Quarantined(Exception):
     """Raised by a stage for an item it must not process; the batch goes on."""
 
     def __init__(self, reason: str, detail: str = "") -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from baken.core.principals import ObjectKind
+from baken.core.principals import ObjectKind, kinds_from
 from baken.core.vocab import load
 
 
@@ -24,16 +24,7 @@ def codes(group: str) -> list[str]:
 
 
 def kinds() -> list[ObjectKind]:
-    return [
-        ObjectKind(
-            name=name,
-            nl=info["nl"],
-            en=info["en"],
-            read_roles=frozenset(info["read"]),
-            write_roles=frozenset(info["write"]),
-        )
-        for name, info in data()["kinds"].items()
-    ]
+    return list(kinds_from(data()))
 
 
 def tasks(service: str) -> dict[str, str]:

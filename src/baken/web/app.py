@@ -35,7 +35,13 @@ def create_app(settings: Settings | None = None, reg: Registry | None = None) ->
     for router in reg.collect(reg.hook.baken_routers):
         # FastAPI's own cap: 413 by Content-Length up front or as a chunked body
         # streams. Set per router, so the answer passes through BodyLimitRefusal.
-        app.include_router(router, max_body_size=settings.max_body_bytes)
+        # Upload routers (``baken_uploads``) get the larger upload limit.
+        limit = (
+            settings.upload_max_bytes
+            if getattr(router, "baken_uploads", False)
+            else settings.max_body_bytes
+        )
+        app.include_router(router, max_body_size=limit)
     static = resources.files("baken.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     errors.install(app)

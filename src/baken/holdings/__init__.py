@@ -1,0 +1,1 @@
+"""Holdings: collections, documents and blobs, FtM statements, ingest and search."""
