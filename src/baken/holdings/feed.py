@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from followthemoney.types import registry
-from sqlalchemy import delete, distinct, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baken.core.db import transaction
@@ -100,7 +100,7 @@ class Feeder:
                 docs = session.scalars(select(Document.id)).all()
                 session.add_all(IndexOutbox(object_id=f"doc:{d}") for d in docs)
                 pairs = session.execute(
-                    select(distinct(Statement.entity_id), Statement.collection_id)
+                    select(Statement.entity_id, Statement.collection_id).distinct()
                 ).all()
                 session.add_all(IndexOutbox(object_id=f"ent:{e}|{c}") for e, c in pairs)
             return self._sync()
@@ -202,7 +202,7 @@ class Feeder:
 def _collection_markings(session: Session, collection_id: int) -> list[int]:
     found = set(
         session.scalars(
-            select(distinct(Document.marking_id)).where(Document.collection_id == collection_id)
+            select(Document.marking_id).distinct().where(Document.collection_id == collection_id)
         )
     )
     own = session.scalar(select(Collection.marking_id).where(Collection.id == collection_id))
@@ -210,9 +210,9 @@ def _collection_markings(session: Session, collection_id: int) -> list[int]:
         found.add(own)
     found.update(
         session.scalars(
-            select(distinct(Statement.marking_id)).where(
-                Statement.collection_id == collection_id, Statement.document_id.is_(None)
-            )
+            select(Statement.marking_id)
+            .distinct()
+            .where(Statement.collection_id == collection_id, Statement.document_id.is_(None))
         )
     )
     return sorted(found)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from baken.core import policy
 from baken.core.errors import DomainError
+from baken.core.i18n import N_
 from baken.core.markings import Level, Service, organisation_codes
 from baken.holdings import runtime, vocab
 from baken.holdings.blobs import BlobStore
@@ -222,7 +223,7 @@ def _ingest_uploads(ctx: Ctx, collection_id: int, files: list[UploadFile]) -> in
     principal = ctx.user()
     real = [f for f in files if f.filename]
     if not real:
-        raise HoldingsError("choose one or more files")
+        raise HoldingsError(N_("choose one or more files"))
     rt = holdings_runtime(ctx)
     blobs = BlobStore(ctx.settings.blob_dir)
     tasks: list[int] = []
@@ -304,7 +305,7 @@ def _lines(file: UploadFile) -> list[str]:
     try:
         return file.file.read().decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        raise HoldingsError("the file is not UTF-8 text") from None
+        raise HoldingsError(N_("the file is not UTF-8 text")) from None
 
 
 @pages.get("/collecties/{collection_id}/ftm")
@@ -416,6 +417,7 @@ def search_page(
         found=found,
         facet_names=search_service.FACETS,
         hit_marking=search_service.hit_marking,
+        kind_label=lambda name: ctx.registry.kinds()[name].label(ctx.locale),
         hit_url=search_service.hit_url,
         **_choices(),
     )

@@ -164,3 +164,34 @@ ALL = (
     + STEERING_VALIDATION
     + PLAN_FIELDS
 )
+
+# Holdings: validation messages of baken.holdings.schemas, job kinds and states, the
+# origins of statements and the facet names of the search page (_(name) in templates).
+HOLDINGS = (
+    N_("use 2-63 characters: a-z, 0-9, - and _"),
+    N_("unknown collection kind"),
+    N_("unknown legal basis"),
+    N_("partner data needs its originator (third-party rule)"),
+    N_("unknown originator"),
+    N_("only partner data has an originator"),
+    N_("a special power needs the reference of its permission"),
+    N_("only data from a special power has a permission reference"),
+    N_("the acquisition date lies in the future"),
+    N_("retention ends before the acquisition date"),
+    N_("upload"),
+    N_("ingest"),
+    N_("rerun"),
+    N_("queued"),
+    N_("running"),
+    N_("done"),
+    N_("failed"),
+    N_("ner"),
+    N_("import"),
+    N_("bulk"),
+    N_("mapping"),
+    N_("collection"),
+    N_("language"),
+    N_("country"),
+    N_("schema"),
+    N_("kind"),
+)

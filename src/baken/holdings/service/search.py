@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit
@@ -40,7 +40,7 @@ class Found:
 
 
 def compartment_universe(session: Session, principal: Principal) -> set[str]:
-    stored = set(session.scalars(select(distinct(MarkingCompartment.compartment))))
+    stored = set(session.scalars(select(MarkingCompartment.compartment).distinct()))
     return stored | set(principal.compartments)
 
 

@@ -32,5 +32,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute(
-        "DROP TABLE IF EXISTS procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers, procrastinate_workers CASCADE"
+        "DROP TABLE IF EXISTS procrastinate_jobs, procrastinate_events,"
+        " procrastinate_periodic_defers, procrastinate_workers CASCADE"
     )
