@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from baken.core.config import Settings
 from baken.core.db import make_engine
+from baken.migrations import include_name
 from baken.models import metadata
 
 
@@ -15,7 +16,8 @@ def test_migrations_match_the_models(settings: Settings) -> None:
     engine = make_engine(settings)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            context = MigrationContext.configure(conn, opts={"include_name": include_name})
+            diff = compare_metadata(context, metadata)
             assert diff == [], diff
             assert "alembic_version" in inspect(conn).get_table_names()
     finally:

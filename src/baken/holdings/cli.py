@@ -166,9 +166,9 @@ def ingest(
                 ).all()
             )
             quarantined = [
-                (str(name), reason)
-                for name, reason in session.execute(
-                    select(Document.name, Document.quarantine_reason)
+                (str(name), reason or (f"failed: {error}" if error else "failed"))
+                for name, reason, error in session.execute(
+                    select(Document.name, Document.quarantine_reason, Document.error)
                     .where(
                         Document.collection_id == collection_id,
                         Document.state.in_(("quarantined", "failed")),
@@ -205,7 +205,7 @@ def _report(counts: dict[str, int], quarantined: Sequence[tuple[str, str | None]
             table.add_row(state, str(counts[state]))
     console.print(table)
     for name, reason in quarantined:
-        message = QUARANTINE_REASONS.get(reason or "", reason or "failed")
+        message = QUARANTINE_REASONS.get(reason or "", reason or "")
         console.print(f"[yellow]{name}[/]: {gettext('en', message)}")
 
 

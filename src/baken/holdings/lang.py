@@ -1,13 +1,15 @@
 """Language identification: Dutch, English or something else.
 
-lingua runs offline on models shipped in its wheel. Two detectors, each built once on
-first use: the low-accuracy one (trigrams only, 0.1 s and ~30 MB to load) is reliable
-past about 120 characters, which is nearly every document; the high-accuracy one (3 s,
-~250 MB) is loaded only when a short text needs it.
+lingua runs offline on models shipped in its wheel; its high-accuracy detector is built
+once on first use (about 3 s and 250 MB). A text is judged sentence by sentence over its
+first 2,000 characters and the language with the most letters wins: a whole-text verdict
+is swayed by names (an English sentence about "Noordzee Logistiek B.V." reads as Dutch),
+a vote over sentences is not. Judging ~15 sentences costs about 13 ms per document.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Literal
 
@@ -36,34 +38,39 @@ LANGUAGES = (
 CODES: dict[Language, LanguageCode] = {Language.DUTCH: "nl", Language.ENGLISH: "en"}
 SAMPLE_CHARS = 2_000
 MIN_LETTERS = 10  # fewer letters than this say too little to tell
-LONG_TEXT = 120  # letters from which the low-accuracy detector is trusted
+SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n{2,}")
 
 _lock = threading.Lock()
-_detectors: dict[bool, LanguageDetector] = {}
+_detectors: list[LanguageDetector] = []
 
 
-def _detector(low_accuracy: bool) -> LanguageDetector:
-    detector = _detectors.get(low_accuracy)
-    if detector is None:
+def _detector() -> LanguageDetector:
+    if not _detectors:
         with _lock:
-            detector = _detectors.get(low_accuracy)
-            if detector is None:
-                builder = LanguageDetectorBuilder.from_languages(*LANGUAGES)
-                if low_accuracy:
-                    builder = builder.with_low_accuracy_mode()
-                detector = builder.build()
-                _detectors[low_accuracy] = detector
-    return detector
+            if not _detectors:
+                _detectors.append(LanguageDetectorBuilder.from_languages(*LANGUAGES).build())
+    return _detectors[0]
+
+
+def _letters(text: str) -> int:
+    return sum(1 for char in text if char.isalpha())
 
 
 def identify(text: str) -> LanguageCode:
     """Dutch ("nl"), English ("en") or "other" (also for empty or too short text),
-    judged on the first 2,000 characters."""
+    by a letter-weighted vote of the sentences in the first 2,000 characters."""
     sample = text[:SAMPLE_CHARS]
-    letters = sum(1 for char in sample if char.isalpha())
-    if letters < MIN_LETTERS:
+    if _letters(sample) < MIN_LETTERS:
         return "other"
-    language = _detector(low_accuracy=letters >= LONG_TEXT).detect_language_of(sample)
-    if language is None:
+    detector = _detector()
+    votes: dict[Language, int] = {}
+    for sentence in SENTENCE.split(sample):
+        letters = _letters(sentence)
+        if letters < MIN_LETTERS:
+            continue
+        language = detector.detect_language_of(sentence)
+        if language is not None:
+            votes[language] = votes.get(language, 0) + letters
+    if not votes:
         return "other"
-    return CODES.get(language, "other")
+    return CODES.get(max(votes, key=lambda lang: votes[lang]), "other")

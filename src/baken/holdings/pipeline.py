@@ -26,7 +26,7 @@ from typing import Protocol
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baken.core.db import transaction
@@ -142,7 +142,7 @@ class Pipeline:
             if doc is None:
                 return None
             rerun = stages != STAGES
-            if doc.state == "quarantined" or (doc.state in ("done", "failed") and not rerun):
+            if doc.state == "quarantined" or (doc.state == "done" and not rerun):
                 return None
             if rerun and doc.state != "done":
                 return None  # a re-run touches finished documents only
@@ -336,13 +336,17 @@ def write_statements(
 
 
 def pending(session: Session, collection_id: int) -> list[int]:
-    """Documents a resume must (re)process: never finished, not given up on."""
+    """Documents a resume must (re)process: never finished, or failed fewer than
+    ``MAX_ATTEMPTS`` times (a failure may have been the machine's, not the file's)."""
     return list(
         session.scalars(
             select(Document.id)
             .where(
                 Document.collection_id == collection_id,
-                Document.state.in_(("pending", "processing")),
+                or_(
+                    Document.state.in_(("pending", "processing")),
+                    and_(Document.state == "failed", Document.attempts < MAX_ATTEMPTS),
+                ),
             )
             .order_by(Document.id)
         )

@@ -12,6 +12,12 @@ from baken.core.config import Settings
 from baken.core.db import make_engine
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate compares Baken's own tables only: Procrastinate's (migration 0004,
+    PostgreSQL) are managed from its package."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("baken.migrations")))
