@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from baken.core import audit
 from baken.core.markings import Marking, summary
-from baken.core.models import MarkingCompartment
 from baken.core.policy_index import index_policy
 from baken.core.principals import Principal
 from baken.holdings.models import Collection
@@ -39,11 +38,6 @@ class Found:
     page: int
 
 
-def compartment_universe(session: Session, principal: Principal) -> set[str]:
-    stored = set(session.scalars(select(MarkingCompartment.compartment).distinct()))
-    return stored | set(principal.compartments)
-
-
 def search(
     session: Session,
     *,
@@ -56,7 +50,7 @@ def search(
     query = " ".join(query.split())[:MAX_QUERY]
     clean = {k: [v for v in vs if v][:20] for k, vs in (filters or {}).items() if k in FACETS}
     clean = {k: v for k, v in clean.items() if v}
-    policy = index_policy(principal, [DOCUMENT, ENTITY], compartment_universe(session, principal))
+    policy = index_policy(principal, [DOCUMENT, ENTITY])
     page = max(1, min(page, 500))
     result = index.search(policy, query, filters=clean, limit=PAGE, offset=(page - 1) * PAGE)
     ids = {int(v) for v, _ in result.facets.get("collection", []) if v.isdigit()}
