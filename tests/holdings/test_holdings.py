@@ -310,3 +310,49 @@ def test_search_finds_documents_and_entities_with_facets(world: World, tmp_path:
     assert dict(low.result.facets["language"]).get("nl", 0) >= 1
     assert all(h.collection == str(world.osint) for h in filtered.result.hits)
     assert "<mark>" in str(high.result.hits[0].snippet)
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_cli_bulk_load_search_and_delete_exactly(world: World, tmp_path: Path) -> None:
+    args = ["-m", str(DATA / "mapping_companies.yaml"), "-c", "osint", "-u", "analist"]
+    ftm = {"id": "keep", "schema": "Person", "properties": {"name": ["Blijft Staan"]}}
+    with transaction(world.factory) as session:
+        entities.import_ftm(
+            session, principal=world.analyst, collection_id=world.osint, lines=[json.dumps(ftm)]
+        )
+    loaded = runner.invoke(
+        cli, ["holdings", "load", str(DATA / "mapping_companies.csv"), *args], env=env(world)
+    )
+    assert loaded.exit_code == 0, loaded.output
+    assert "entities" in loaded.output
+    index = SearchIndex(world.settings.index_dir)
+    with transaction(world.factory) as session:
+        found = search_service.search(
+            session, principal=world.low, index=index, query="Zandvoort Handel"
+        )
+        assert found.result.total >= 1
+        assert found.result.hits[0].kind == "entiteit"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("x:\n  queries:\n    - entities: {a: {schema: Spaceship, keys: [kvk]}}\n")
+    refused = runner.invoke(
+        cli,
+        ["holdings", "load", str(DATA / "mapping_companies.csv"), "-m", str(bad), *args[2:]],
+        env=env(world),
+    )
+    assert refused.exit_code == 2
+    assert "Nothing loaded" in refused.output
+    deleted = runner.invoke(
+        cli,
+        ["holdings", "load", str(DATA / "mapping_companies.csv"), *args, "--delete"],
+        env=env(world),
+    )
+    assert deleted.exit_code == 0, deleted.output
+    with transaction(world.factory) as session:
+        left = set(session.scalars(select(Statement.entity_id)))
+        after = search_service.search(
+            session, principal=world.low, index=index, query="Zandvoort Handel"
+        )
+    assert left == {"keep"}  # the imported entity stays; the bulk data is gone
+    assert after.result.total == 0

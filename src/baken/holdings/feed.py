@@ -46,6 +46,7 @@ class Feeder:
         self.index = index
         self._lock = threading.Lock()
         self._last = 0.0
+        self._markings: dict[int, list[int]] = {}
 
     def sync(self) -> int:
         """Index everything in the outbox; returns the number of objects handled."""
@@ -110,8 +111,21 @@ class Feeder:
     ) -> tuple[list[IndexDoc], list[str]]:
         upserts: list[IndexDoc] = []
         deletes: list[str] = []
+        self._markings = {}  # per batch: markings per collection
         doc_ids = [int(o[4:]) for o in objects if o.startswith("doc:")]
         entities = [o[4:] for o in objects if o.startswith("ent:")]
+        for collection in (o[4:] for o in objects if o.startswith("col:")):
+            # A whole collection's entities (after a bulk load or delete): drop its
+            # entity entries and index the entities it has now.
+            self.index.delete_collection_kind(collection, ENTITY)
+            entities += [
+                f"{e}|{collection}"
+                for e in session.scalars(
+                    select(Statement.entity_id)
+                    .distinct()
+                    .where(Statement.collection_id == int(collection))
+                )
+            ]
         for doc_id in doc_ids:
             entry = self._document(session, doc_id)
             if entry is None:
@@ -165,7 +179,7 @@ class Feeder:
         stale = [
             entity_doc_id(entity_id, c, m)
             for c in collections
-            for m in _collection_markings(session, c)
+            for m in self._collection_markings(session, c)
             if (c, m) not in groups
         ]
         marks = load(session, {m for _, m in groups})
@@ -197,6 +211,11 @@ class Feeder:
                 )
             )
         return entries, stale
+
+    def _collection_markings(self, session: Session, collection_id: int) -> list[int]:
+        if collection_id not in self._markings:
+            self._markings[collection_id] = _collection_markings(session, collection_id)
+        return self._markings[collection_id]
 
 
 def _collection_markings(session: Session, collection_id: int) -> list[int]:

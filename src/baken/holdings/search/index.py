@@ -190,6 +190,20 @@ class SearchIndex:
         with self._writing() as writer:
             writer.delete_documents_by_term("collection", collection)
 
+    def delete_collection_kind(self, collection: str, kind: str) -> None:
+        """Every entry of one kind in a collection (e.g. its entities after a bulk load)."""
+        query = tantivy.Query.boolean_query(
+            [
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.term_query(self._schema, "collection", collection),
+                ),
+                (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "kind", kind)),
+            ]
+        )
+        with self._writing() as writer:
+            writer.delete_documents_by_query(query)
+
     def clear(self) -> None:
         with self._writing() as writer:
             writer.delete_all_documents()
@@ -232,6 +246,7 @@ class SearchIndex:
         clauses = parse(query, self._analyzer)
         if not clauses or policy.admits_nothing:
             return SearchResult(0, [], {name: [] for name in names})
+        self._index.reload()  # see what other processes committed
         searcher = self._index.searcher()
         full = Query.boolean_query(
             [
