@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import core, ingest, ner, search, steering
+from benchmarks import bulk, core, ingest, ner, search, steering
 
 console = Console(width=140)  # one row per figure, also when piped
 
@@ -20,6 +20,7 @@ def main() -> None:
         rows += steering.run(Path(tmp), console)
         rows += search.run(Path(tmp), console)
         rows += ner.run(Path(tmp), console)
+        rows += bulk.run(Path(tmp), console)
         rows += ingest.run(Path(tmp), console)
     table = Table(
         "figure",
