@@ -34,6 +34,7 @@ PARTNER = "partner-a-demo"
 SPECIAL = "tib-2026-0142-demo"
 
 NOTICE = "FICTIEF — demodata van Baken; personen, bedrijven en gebeurtenissen zijn verzonnen."
+NOTICE_EN = "FICTIONAL — Baken demo data; persons, companies and events are invented."
 
 NL_TEXTS = [
     "Statelijke actoren uit Rusland proberen kennis te verwerven bij Nederlandse bedrijven. "
@@ -187,7 +188,7 @@ def write_corpus(target: Path) -> int:
     for i, text in enumerate(EN_TEXTS, start=1):
         files[f"en/report-{i:02d}.html"] = (
             f"<html><head><title>Report {i} (fictional)</title><script>alert(1)</script>"
-            f"</head><body><h1>Report {i}</h1><p>{text}</p><p>{NOTICE}</p></body></html>"
+            f"</head><body><h1>Report {i}</h1><p>{text}</p><p>{NOTICE_EN}</p></body></html>"
         ).encode()
     files["nl/analyse-rusland.docx"] = _docx(NL_TEXTS[0], NL_TEXTS[4])
     files["en/assessment-china.pdf"] = _pdf(EN_TEXTS[3] + " " + EN_TEXTS[1])
@@ -227,7 +228,9 @@ def _docx(*paragraphs: str) -> bytes:
 def _pdf(text: str) -> bytes:
     import typst
 
-    source = f'#set document(title: "Assessment (fictional)")\n= Assessment\n{text}\n\n{NOTICE}\n'
+    source = (
+        f'#set document(title: "Assessment (fictional)")\n= Assessment\n{text}\n\n{NOTICE_EN}\n'
+    )
     data = typst.compile(source.encode())
     assert isinstance(data, bytes)
     return data

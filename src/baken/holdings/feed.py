@@ -189,9 +189,9 @@ class Feeder:
             names: list[str] = []
             others: list[str] = []
             for s in stmts:
-                if not s.value:
-                    continue
                 prop = schema.get(s.prop) if schema else None
+                if not s.value or (prop is not None and prop.type == registry.entity):
+                    continue  # references to other entities are ids, not text
                 (names if prop is not None and prop.type == registry.name else others).append(
                     s.value
                 )
@@ -204,7 +204,8 @@ class Feeder:
                     kind=ENTITY,
                     marking=marks[marking_id],
                     collection=str(collection_id),
-                    title=(names or others)[0],
+                    # Without a name in this group, the schema and a value stand in.
+                    title=names[0] if names else f"{schema.label if schema else '?'}: {others[0]}",
                     text="\n".join(dict.fromkeys([*names, *others])),
                     language=None,
                     schema=schema.name if schema else None,
