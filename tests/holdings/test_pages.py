@@ -188,3 +188,10 @@ def test_lower_clearance_sees_less_of_the_same_entity(web: TestClient, world: Wo
 
 def test_settings_limit_uploads(world: World) -> None:
     assert Settings().upload_max_bytes > Settings().max_body_bytes
+
+
+@pytest.mark.parametrize("path", ["/zoeken", "/zoeken?q=x", "/collecties", "/entiteiten/x"])
+def test_pages_need_sign_in(web: TestClient, path: str) -> None:
+    response = web.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")

@@ -387,26 +387,29 @@ def _filters(ctx: Ctx) -> dict[str, list[str]]:
     return {f: params.getlist(f) for f in search_service.FACETS if params.getlist(f)}
 
 
+def _search(ctx: Ctx, q: str, page: int) -> search_service.Found:
+    principal = ctx.user()
+    rt = holdings_runtime(ctx)
+    rt.feeder.try_sync()  # what committed before this request is found
+    with ctx.db() as session:
+        return search_service.search(
+            session,
+            principal=principal,
+            index=rt.feeder.index,
+            query=q,
+            filters=_filters(ctx),
+            page=page,
+        )
+
+
 @pages.get("/zoeken")
 def search_page(
     ctx: CtxDep,
     q: Annotated[str, Query(max_length=500)] = "",
     pagina: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> Response:
-    principal = ctx.user()
-    found = None
-    if q.strip():
-        rt = holdings_runtime(ctx)
-        rt.feeder.try_sync()  # what committed before this request is found
-        with ctx.db() as session:
-            found = search_service.search(
-                session,
-                principal=principal,
-                index=rt.feeder.index,
-                query=q,
-                filters=_filters(ctx),
-                page=pagina,
-            )
+    ctx.user()  # signed-in users only, with or without a query
+    found = _search(ctx, q, pagina) if q.strip() else None
     hits = found.result.hits if found else []
     return render(
         ctx,
@@ -528,18 +531,7 @@ def api_search(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     page: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> dict[str, Any]:
-    principal = ctx.user()
-    rt = holdings_runtime(ctx)
-    rt.feeder.try_sync()
-    with ctx.db() as session:
-        found = search_service.search(
-            session,
-            principal=principal,
-            index=rt.feeder.index,
-            query=q,
-            filters=_filters(ctx),
-            page=page,
-        )
+    found = _search(ctx, q, page)
     return {
         "total": found.result.total,
         "page": found.page,
