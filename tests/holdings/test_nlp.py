@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import signal
+import socket
 import sys
 import threading
 import time
@@ -21,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from baken.holdings.nlp import Recogniser, country_code
+from baken.holdings.nlp import Recogniser, country_code, loopback
 from baken.holdings.nlp import frog as frog_module
 from baken.holdings.nlp.evaluate import LABELS, evaluate, load_gold
 from baken.holdings.nlp.frog import FrogServer, parse, sanitise, spans
@@ -490,3 +492,39 @@ def test_quality(recogniser: Recogniser, items: list[dict[str, Any]]) -> None:
         for label in ("person", "organisation", "location+country"):
             score = scores[language][label]
             assert score.f1 >= TARGET, (language, label, score)
+
+
+# -- Frog stays on loopback ----------------------------------------------------------------
+
+
+@pytest.mark.skipif(shutil.which("frog") is None, reason="Debian's frog is not installed")
+def test_frog_listens_on_loopback_only(recogniser: Recogniser) -> None:
+    recogniser.recognise("Jan de Vries woont in Utrecht.", "nl")
+    server = recogniser._frog
+    assert server is not None
+    assert server.alive()
+    addresses = loopback.listening_addresses(server.port)
+    assert addresses
+    assert addresses <= loopback.LOOPBACK  # 127.0.0.1 / ::1, never 0.0.0.0
+
+
+def test_an_open_port_is_refused(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("0.0.0.0", 0))  # noqa: S104 - the point of the test
+        sock.listen()
+        port = sock.getsockname()[1]
+        with pytest.raises(loopback.LoopbackError):
+            loopback.check_loopback_only(port)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        loopback.check_loopback_only(sock.getsockname()[1])
+
+
+def test_without_a_compiler_frog_is_not_started(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(loopback.shutil, "which", lambda name: None)
+    with pytest.raises(loopback.LoopbackError):
+        loopback.library()

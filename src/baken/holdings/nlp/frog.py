@@ -38,6 +38,8 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
+from baken.holdings.nlp import loopback
+from baken.holdings.nlp.loopback import LoopbackError
 from baken.holdings.nlp.text import align, nfc
 
 log = logging.getLogger(__name__)
@@ -150,7 +152,15 @@ class FrogServer:
     def _start_on(self, port: int, timeout: float) -> None:
         self._workdir = tempfile.mkdtemp(prefix="baken-frog-")
         self._log.clear()
-        process = spawn([self.executable, "-S", str(port), f"--skip={SKIP}"], self._workdir)
+        try:
+            preload = str(loopback.library())
+        except (LoopbackError, OSError, subprocess.TimeoutExpired) as exc:
+            raise FrogError(f"not started: cannot keep it on loopback ({exc})") from None
+        process = spawn(
+            [self.executable, "-S", str(port), f"--skip={SKIP}"],
+            self._workdir,
+            env={**os.environ, "LD_PRELOAD": preload},
+        )
         self._process, self.port = process, port
         self._finalizer = weakref.finalize(self, _terminate, process, self._workdir)
         self._drain = threading.Thread(
@@ -182,6 +192,11 @@ class FrogServer:
         if not self._wait_for("New connection", process, time.monotonic() + 5.0):
             conn.close()
             raise PortTaken(f"another program answers on port {port}")
+        try:
+            loopback.check_loopback_only(port)  # fail closed: never use an open port
+        except LoopbackError as exc:
+            conn.close()
+            raise FrogError(str(exc)) from None
         self._checkin(conn)
         self.version = self._version_from_log()
         log.info("%s listening on %s:%d (pid %d)", self.version, HOST, port, process.pid)
@@ -289,7 +304,7 @@ class FrogServer:
         return "frog"
 
 
-def spawn(argv: list[str], cwd: str) -> subprocess.Popen[bytes]:
+def spawn(argv: list[str], cwd: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start ``argv`` under a guard that ends it, and everything it forks, when this
     Python process dies, even by SIGKILL: the guard waits on a pipe only we hold. Without
     it a worker stopped by a signal would leave Frog behind, listening. The guard's
@@ -297,6 +312,7 @@ def spawn(argv: list[str], cwd: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603 - a fixed script, arguments are ours
         ["/bin/sh", "-c", _GUARD, *argv],
         cwd=cwd,
+        env=env,
         stdin=subprocess.PIPE,  # never written: its end-of-file is the signal
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
