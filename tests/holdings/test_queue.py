@@ -1,11 +1,13 @@
-"""The PostgreSQL queue: ``baken ingest`` defers to Procrastinate and two ``baken
-worker`` processes (as on two machines) do the work."""
+"""The in-process queue's back-pressure, and the PostgreSQL queue: ``baken ingest``
+defers to Procrastinate and two ``baken worker`` processes (as on two machines) do the
+work."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ from sqlalchemy import func, select
 
 from baken.core.db import transaction
 from baken.holdings.models import Document
+from baken.holdings.pipeline import Task
+from baken.holdings.queue import LocalQueue
 from tests.holdings.conftest import World, write
 
 BAKEN = str(Path(sys.executable).parent / "baken")
@@ -59,3 +63,37 @@ def test_ingest_through_procrastinate_workers(world: World, tmp_path: Path) -> N
         ).scalar()
     assert states == {"done": 12}
     assert jobs == 12
+
+
+class _Gate:
+    """Stands in for the pipeline in a test of the queue alone: each task waits for the
+    gate, so the test controls when workers are busy."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.ran: list[int] = []
+        self.submit: object = None
+
+    def run(self, task: Task) -> str:
+        self.open.wait(timeout=30)
+        self.ran.append(task.document_id)
+        return "done"
+
+
+def test_local_queue_blocks_when_full_and_drains() -> None:
+    gate = _Gate()
+    queue = LocalQueue(gate, workers=1, maxsize=2)  # type: ignore[arg-type]
+    try:
+        for doc in (1, 2, 3):  # one running, two waiting: the queue is full
+            queue.submit(Task(doc))
+        blocked = threading.Thread(target=queue.submit, args=(Task(4),), daemon=True)
+        blocked.start()
+        blocked.join(timeout=0.5)
+        assert blocked.is_alive()  # back-pressure: the fourth waits for room
+        gate.open.set()
+        blocked.join(timeout=30)
+        queue.join()
+        assert sorted(gate.ran) == [1, 2, 3, 4]
+    finally:
+        gate.open.set()
+        queue.close()
