@@ -8,7 +8,7 @@ from baken.core import i18n
 class DomainError(ValueError):
     """The action is not allowed as asked; the message (a message id) says why.
 
-    ``params`` fill the message's ``{placeholders}`` after translation. Routes that can
+    ``params`` fill the named fields (``{line}``) of the message after translation. Routes that can
     show the message at a form catch it; anything that escapes is answered 422 by the web
     layer, with the message translated.
     """

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from baken.core import audit, policy
 from baken.core.i18n import N_
 from baken.core.marking_store import load, load_one
-from baken.core.markings import Marking, high_water, summary
+from baken.core.markings import Marking, high_water
 from baken.core.principals import Principal
 from baken.core.timeutil import utcnow
 from baken.holdings.models import Collection, Document, IndexOutbox, Statement
@@ -235,8 +235,3 @@ def upsert_statements(session: Session, rows: list[dict[str, Any]], chunk: int =
                 index_elements=[Statement.id], set_={"last_seen": stmt.excluded.last_seen}
             )
         )
-
-
-def readable_marking_summary(markings: Iterable[Marking]) -> Marking | None:
-    items = list(markings)
-    return summary(items) if items else None

@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
-from baken.core.i18n import N_
 from baken.core.marking_store import intern, load_one
 from baken.core.markings import Marking, high_water
 from baken.core.principals import Principal
@@ -23,7 +22,6 @@ from baken.core.timeutil import utcnow
 from baken.holdings.blobs import BlobStore
 from baken.holdings.models import Blob, Collection, Document, IndexOutbox, Job
 from baken.holdings.service.collections import writable
-from baken.holdings.types import QUARANTINE_REASONS
 from baken.holdings.vocab import DOCUMENT
 
 MAX_NAME = 1000
@@ -252,9 +250,3 @@ def job_progress(session: Session, job_id: int | None, done: int = 1) -> None:
             job.state, job.finished_at = "done", utcnow()
         elif job.state == "queued":
             job.state, job.started_at = "running", utcnow()
-
-
-def quarantine_message(reason: str | None) -> str:
-    if reason is None:
-        return ""
-    return QUARANTINE_REASONS.get(reason, N_("The item was quarantined."))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from baken.core import audit, policy
 from baken.core.i18n import N_
 from baken.core.marking_store import load
+from baken.core.markings import summary
 from baken.core.principals import Principal
 from baken.holdings.models import Document, Job
 from baken.holdings.pipeline import STAGES
@@ -58,6 +59,7 @@ def list_jobs(
         action="job.list",
         kind=COLLECTION,
         object_id=collection_id,
+        marking=summary(j.marking for j in items) if items else None,
         details={"ids": [j.id for j in items]},
     )
     return items
