@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -528,3 +529,39 @@ def test_without_a_compiler_frog_is_not_started(
     monkeypatch.setattr(loopback.shutil, "which", lambda name: None)
     with pytest.raises(loopback.LoopbackError):
         loopback.library()
+
+
+RACE = """
+import threading
+from baken.holdings.nlp.english import English
+from baken.holdings.nlp.merge import rules
+
+barrier = threading.Barrier(4)
+errors = []
+
+def run(call):
+    barrier.wait()
+    try:
+        call()
+    except Exception as error:
+        errors.append(repr(error))
+
+calls = [rules, lambda: English().spans("Mark Rutte visited Paris.")] * 2
+threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(errors)
+raise SystemExit(1 if errors else 0)
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_spacy_first_use_from_threads(attempt: int) -> None:
+    """Pipeline workers load spaCy on first use, possibly several at once. Unserialised,
+    that import failed four times in five with a partly initialised module (found in CI)."""
+    done = subprocess.run(
+        [sys.executable, "-c", RACE], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

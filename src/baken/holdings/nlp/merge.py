@@ -23,6 +23,7 @@ The rules, in order:
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache
@@ -60,10 +61,17 @@ class Rules:
     stop_words: frozenset[str]  # lower case, Dutch and English
 
 
+# spaCy's package imports itself in a cycle: two threads importing it at once can see a
+# partly initialised module (CPython's import-lock deadlock avoidance). Every import of
+# spaCy in this package happens under this lock.
+SPACY_IMPORT = threading.Lock()
+
+
 @cache
 def rules() -> Rules:
-    from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-    from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+    with SPACY_IMPORT:
+        from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+        from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
 
     data = load_yaml("rules.yaml")
     return Rules(
