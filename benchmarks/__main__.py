@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import bulk, core, ingest, ner, search, steering
+from benchmarks import bulk, core, ingest, ner, screening, search, steering, xref, xref_synthetic
 
 console = Console(width=140)  # one row per figure, also when piped
 
@@ -19,9 +19,12 @@ def main() -> None:
         rows += core.run(Path(tmp), console)
         rows += steering.run(Path(tmp), console)
         rows += search.run(Path(tmp), console)
+        rows += screening.run(Path(tmp), console)
         rows += ner.run(Path(tmp), console)
         rows += bulk.run(Path(tmp), console)
         rows += ingest.run(Path(tmp), console)
+        rows += xref.run(Path(tmp), console)
+        rows += xref_synthetic.run(Path(tmp), console)
     table = Table(
         "figure",
         "Baken",

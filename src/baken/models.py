@@ -8,6 +8,7 @@ from __future__ import annotations
 import baken.core.models
 import baken.holdings.models
 import baken.notices.models
+import baken.resolve.models
 import baken.steering.models  # noqa: F401
 from baken.core.db import Base
 

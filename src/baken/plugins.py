@@ -33,6 +33,7 @@ BUILTIN = (
     "baken.notices.plugin",
     "baken.steering.plugin",
     "baken.holdings.plugin",
+    "baken.resolve.plugin",
     "baken.web.plugin",
 )
 

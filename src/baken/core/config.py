@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     ocr: bool = Field(default=True, description="OCR scanned pages with Tesseract.")
     ingest_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     upload_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
+    # Resolve: the batch engine for cross-referencing. "spark" needs ``spark_master``, the
+    # URL of a Spark standalone master (``spark://host:7077``) or any master Spark accepts.
+    xref_engine: str = Field(default="local", pattern="^(local|spark)$")
+    spark_master: str | None = None
+    # The address Spark's executors reach this process (the driver) at; loopback suits a
+    # cluster on this machine only.
+    spark_driver_host: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -57,6 +64,10 @@ class Settings(BaseSettings):
     @property
     def bulk_dir(self) -> Path:
         return self.data_dir / "bulk"
+
+    @property
+    def xref_dir(self) -> Path:
+        return self.data_dir / "xref"
 
     @property
     def is_sqlite(self) -> bool:

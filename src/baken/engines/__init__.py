@@ -7,7 +7,10 @@ The engine decides *where* work runs, never *what* it computes. Job code is
   Arrow record batch to rows of a declared output schema (Spark's ``mapInArrow`` needs the
   schema up front, so every engine takes it), with a context that is plain data
   (a frozen dataclass);
-* SQL over named Parquet tables, kept to what DuckDB and Spark SQL both spell alike.
+* SQL over named Parquet tables, kept to what DuckDB and Spark SQL both spell alike;
+* splink linkage jobs (xref, screening), written once against the splink database API
+  that :meth:`BatchEngine.linkage_api` hands out: DuckDB's locally, Spark's on a cluster.
+  splink owns the SQL dialect; the engine only says where it runs.
 
 Data moves between steps as directories of Parquet files, one row group per partition.
 The public methods here are final: they check their inputs and assemble the result the
@@ -18,7 +21,8 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, final
@@ -39,11 +43,19 @@ Job = Callable[[Any, C], Any]
 PARQUET_MAGIC = b"PAR1"
 
 # Engines by name, imported on first use: asking for "local" never imports Spark.
-ENGINES = {"local": "baken.engines.local:LocalEngine"}
+ENGINES = {
+    "local": "baken.engines.local:LocalEngine",
+    "spark": "baken.engines.spark:SparkEngine",
+}
 
 
 class InputError(DomainError):
     """A source file the engine cannot read (the message says why)."""
+
+
+class EngineError(DomainError):
+    """The engine could not run the job: a cluster that cannot be reached or that died
+    half-way. Nothing the job computed is kept; running it again is safe."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,22 @@ class BatchEngine(ABC):
                 raise ValueError(f"no Parquet files for table {name!r} at {path}")
         return self._sql(query, tables, params)
 
+    @final
+    @contextmanager
+    def linkage_api(self) -> Iterator[Any]:
+        """A splink ``DatabaseAPI`` for one linkage job, released when the block ends.
+
+        Inside the block, a failure of the engine itself (a cluster lost mid-job) raises
+        :class:`EngineError`; the job's own errors pass through unchanged.
+        """
+        with self._linkage_api() as api:
+            yield api
+
+    @abstractmethod
+    def _linkage_api(self) -> AbstractContextManager[Any]:
+        """Open a splink database API on this engine; close it on exit, and turn engine
+        failures inside the block into :class:`EngineError`."""
+
     @abstractmethod
     def _csv_to_parquet(self, source: Path, out: Path, progress: ProgressCallback | None) -> None:
         """Write the CSV ``source`` as Parquet into ``out``, every column as text."""
@@ -168,7 +196,7 @@ class BatchEngine(ABC):
 
 
 def get_engine(name: str, **options: Any) -> BatchEngine:
-    """The engine called ``name`` (``local``), built with ``options``."""
+    """The engine called ``name`` (``local`` or ``spark``), built with ``options``."""
     try:
         target = ENGINES[name]
     except KeyError:
@@ -188,6 +216,7 @@ def _empty_dir(path: Path) -> None:
 
 __all__ = [
     "BatchEngine",
+    "EngineError",
     "InputError",
     "Job",
     "ParquetInfo",

@@ -12,8 +12,9 @@ import multiprocessing
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -73,6 +74,16 @@ class LocalEngine(BatchEngine):
         con.execute("SET enable_progress_bar = true")
         con.execute("SET enable_progress_bar_print = false")
         return con
+
+    @contextmanager
+    def _linkage_api(self) -> Iterator[Any]:
+        from splink import DuckDBAPI  # splink is heavy: imported for linkage jobs only
+
+        con = self._connect()
+        try:
+            yield DuckDBAPI(connection=con)
+        finally:
+            con.close()
 
     def _csv_to_parquet(self, source: Path, out: Path, progress: ProgressCallback | None) -> None:
         delimiter = sniff_delimiter(source)

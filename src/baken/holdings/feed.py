@@ -11,6 +11,9 @@ Index entries:
 * ``doc:<id>`` — a document's title and text, at the document's marking;
 * ``ent:<entity>|<collection>|<marking>`` — an entity's names and values from one
   collection at one marking: a principal finds an entity only by what they may read.
+  Entries of persons and organisations also carry their screening fields (blocking
+  keys, names, dates of birth, nationalities, identifiers: :mod:`baken.resolve.screening`),
+  from the same statements.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from baken.holdings.pipeline import SCHEMA_BY_MIME
 from baken.holdings.search import IndexDoc, SearchIndex
 from baken.holdings.statements import common_schema
 from baken.holdings.vocab import DOCUMENT, ENTITY
+from baken.resolve.screening import entry_fields
 
 BATCH = 500
 NUDGE_SECONDS = 2.0
@@ -209,6 +213,7 @@ class Feeder:
                     text="\n".join(dict.fromkeys([*names, *others])),
                     language=None,
                     schema=schema.name if schema else None,
+                    screen=entry_fields(entity_id, schema, ((s.prop, s.value) for s in stmts)),
                 )
             )
         return entries, stale

@@ -21,7 +21,13 @@ from baken.web.context import CSRF_FIELD, PRELOGIN_COOKIE, Ctx
 TZ = ZoneInfo("Europe/Amsterdam")
 
 # Template packages: the web shell's own, then each module's ``templates/`` folder.
-TEMPLATE_PACKAGES = ("baken.web", "baken.notices", "baken.steering", "baken.holdings")
+TEMPLATE_PACKAGES = (
+    "baken.web",
+    "baken.notices",
+    "baken.steering",
+    "baken.holdings",
+    "baken.resolve",
+)
 
 
 @cache

@@ -25,7 +25,7 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -38,16 +38,20 @@ from baken.holdings.search.query import (
     Occur,
     Query,
     filter_queries,
+    keys_query,
     parse,
     policy_query,
     text_query,
+    values_query,
 )
 from baken.holdings.search.schema import (
     ANALYZER,
     FACETS,
     IndexDoc,
+    ScreenFields,
     analyzer,
     build_schema,
+    screen_fields,
     to_document,
 )
 from baken.holdings.search.snippets import snippet
@@ -86,6 +90,18 @@ class SearchResult:
     hits: list[Hit]
     # facet -> [(value, count)], count descending, over every readable match
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenEntry:
+    """One readable entity entry found for screening."""
+
+    doc_id: str
+    collection: str
+    schema: str
+    marking_key: str
+    fields: ScreenFields
+    keys: float  # how many of the asked keys it holds (0 when gathered by entity)
 
 
 class SearchIndex:
@@ -314,6 +330,25 @@ class SearchIndex:
             for name in names
         }
 
+    # -- screening ------------------------------------------------------------------
+
+    def screener(self, policy: IndexPolicy, schemata: Collection[str]) -> Screener | None:
+        """A reader for screening entity entries of ``schemata`` with the read rule of
+        ``policy`` in every query (None when the policy admits nothing). It reads the
+        index as it is now; take one per screening or per batch."""
+        if policy.admits_nothing or not schemata:
+            return None
+        self._index.reload()
+        searcher = self._index.searcher()
+        return Screener(
+            self._schema,
+            searcher,
+            [
+                (Occur.Must, self._policy_query(searcher, policy)),
+                (Occur.Must, values_query(self._schema, "schema", schemata)),
+            ],
+        )
+
     def marking_counts(self, policy: IndexPolicy) -> dict[str, int]:
         """How many documents of each marking (by key) the policy admits, over the whole
         index: for audit summaries, and for the test that the compiled rule agrees
@@ -373,3 +408,48 @@ class SearchIndex:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
                 raise
+
+
+class Screener:
+    """Entity entries for screening, through one searcher, with the read rule inside
+    every query (as :meth:`SearchIndex.search`): an entry the principal may not read
+    is neither returned nor counted, and ranks nothing."""
+
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        searcher: tantivy.Searcher,
+        rule: list[tuple[tantivy.Occur, Query]],
+    ) -> None:
+        self._schema = schema
+        self._searcher = searcher
+        self._rule = rule
+
+    def candidates(self, keys: Collection[str], limit: int) -> list[ScreenEntry]:
+        """The ``limit`` entries holding the most of ``keys``."""
+        if not keys:
+            return []
+        return self._run(keys_query(self._schema, "skeys", keys), max(1, min(limit, MAX_LIMIT)))
+
+    def entries(self, entities: Collection[str], limit: int = MAX_LIMIT) -> list[ScreenEntry]:
+        """Every readable entry of ``entities`` (at most ``limit``)."""
+        if not entities:
+            return []
+        return self._run(values_query(self._schema, "entity", entities), max(1, limit))
+
+    def _run(self, wanted: Query, limit: int) -> list[ScreenEntry]:
+        full = Query.boolean_query([(Occur.Must, wanted), *self._rule])
+        top = self._searcher.search(full, limit=limit, count=False)
+        return [self._entry(self._searcher.doc(address), score) for score, address in top.hits]
+
+    @staticmethod
+    def _entry(doc: tantivy.Document, score: float) -> ScreenEntry:
+        fields = doc.to_dict()
+        return ScreenEntry(
+            doc_id=str(fields["doc_id"][0]),
+            collection=str(fields["collection"][0]),
+            schema=str(fields["schema"][0]),
+            marking_key=str(fields["marking_key"][0]),
+            fields=screen_fields(str(fields["entity"][0]), bytes(fields["screen"][0])),
+            keys=float(score),
+        )

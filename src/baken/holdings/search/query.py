@@ -141,6 +141,25 @@ def policy_query(schema: tantivy.Schema, policy: IndexPolicy, access_terms: Iter
     return Query.const_score_query(_any_of(schema, "access", admitted), 0.0)
 
 
+def keys_query(schema: tantivy.Schema, field: str, keys: Iterable[str]) -> Query:
+    """Documents with any of ``keys`` in the raw field ``field``, scored by how many they
+    hold (each key counts 1, from the document alone: no corpus statistics)."""
+    terms = sorted(set(keys))
+    if not terms:
+        return Query.empty_query()
+    return Query.boolean_query(
+        [(Occur.Should, Query.const_score_query(_term(schema, field, k), 1.0)) for k in terms]
+    )
+
+
+def values_query(schema: tantivy.Schema, field: str, values: Iterable[str]) -> Query:
+    """A filter (no score): documents with any of ``values`` in the raw field ``field``."""
+    terms = set(values)
+    if not terms:
+        return Query.empty_query()
+    return Query.const_score_query(_any_of(schema, field, terms), 0.0)
+
+
 def filter_queries(
     schema: tantivy.Schema, filters: Mapping[str, Sequence[str]]
 ) -> list[tuple[tantivy.Occur, Query]]:

@@ -10,6 +10,14 @@ The read rule needs one field: ``access``, the document's kind and marking as on
 (``document#STG_GEHEIM|AIVD|KOBALT||``). A search evaluates the rule over the access
 terms the index holds, as the SQL filter evaluates it over the markings table, and asks
 for documents with an admitted term (:func:`baken.holdings.search.query.policy_query`).
+Entity entries of persons and organisations also carry what screening
+(:mod:`baken.resolve.screening`) needs: ``skeys``, the blocking keys of the entry's names
+(:func:`baken.resolve.names.blocking_keys`) and identifiers, as raw terms; ``entity``,
+the entity id, to gather an entity's readable entries; and ``screen``, the entry's names,
+dates of birth, nationalities and identifiers, stored for scoring. Like every field,
+they come from the statements of that one entry (one collection, one marking), so a
+principal finds an entity only by what they may read.
+
 The analyser's name carries a version: changing the analysis changes the schema, and an
 index built with the old one is reset (it is derived data) rather than silently mixing
 the two.
@@ -17,6 +25,7 @@ the two.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import tantivy
@@ -53,6 +62,22 @@ class IndexDoc:
     countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2
     schema: str | None = None  # FollowTheMoney schema of an entity, e.g. "Person"
     date: str | None = None  # ISO date, shown with the hit
+    screen: ScreenFields | None = None  # for screening: person-like entities only
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenFields:
+    """What screening finds and scores an entity entry by (from that entry's statements)."""
+
+    entity: str  # the entity id: an entity's entries are gathered by it
+    keys: tuple[str, ...]  # blocking keys of the names and identifiers
+    names: tuple[str, ...]
+    birth_dates: tuple[str, ...] = ()  # ISO, as precise as known
+    nationalities: tuple[str, ...] = ()  # ISO 3166-1 alpha-2, lower-case
+    identifiers: tuple[str, ...] = ()
+    # Per name (in order), its Latin forms (baken.resolve.names.forms): computed once,
+    # when indexing, not for every screening that meets the name.
+    forms: tuple[tuple[str, ...], ...] = ()
 
 
 def analyzer() -> tantivy.TextAnalyzer:
@@ -84,6 +109,9 @@ def build_schema() -> tantivy.Schema:
     for facet in FACETS.values():
         raw(facet, stored=True, fast=True)
     raw("date", stored=True)
+    raw("entity", stored=True)
+    raw("skeys")
+    b.add_bytes_field("screen", stored=True)
     # Words: ``body`` (title and text) is what a query must match; a match in ``title``
     # adds to the score. The text is stored apart, unindexed, for snippets.
     b.add_text_field("title", stored=True, tokenizer_name=ANALYZER)
@@ -110,4 +138,30 @@ def to_document(doc: IndexDoc) -> tantivy.Document:
         fields["schema"] = doc.schema
     if doc.date:
         fields["date"] = doc.date
+    if doc.screen is not None:
+        fields["entity"] = doc.screen.entity
+        fields["skeys"] = list(doc.screen.keys)
+        fields["screen"] = screen_bytes(doc.screen)
     return tantivy.Document(**fields)
+
+
+def screen_bytes(fields: ScreenFields) -> bytes:
+    return json.dumps(
+        [fields.names, fields.birth_dates, fields.nationalities, fields.identifiers, fields.forms],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+
+
+def screen_fields(entity: str, data: bytes) -> ScreenFields:
+    """The stored ``screen`` field back (without its keys, which are not stored)."""
+    names, births, nationalities, identifiers, forms = json.loads(data)
+    return ScreenFields(
+        entity,
+        (),
+        tuple(names),
+        tuple(births),
+        tuple(nationalities),
+        tuple(identifiers),
+        tuple(tuple(f) for f in forms),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +38,17 @@ def by_name(session: Session, principal: Principal, name: str) -> Collection:
     if found is None:
         raise LookupError(name)
     return found
+
+
+def names(session: Session, principal: Principal, ids: Iterable[int]) -> dict[int, str]:
+    """The short names of the collections among ``ids`` that the principal may read."""
+    return dict(
+        session.execute(
+            select(Collection.id, Collection.name).where(
+                Collection.id.in_(set(ids)), visible(principal)
+            )
+        ).all()
+    )
 
 
 def writable(session: Session, principal: Principal, collection_id: int) -> Collection:
