@@ -21,8 +21,8 @@
 Targets from issue 6 at N = 1,000,000: <= 45 s, <= 4 GB, F1 >= 0.99; cross-script
 F1 >= 0.95. ``BAKEN_BENCH_XREF_N`` sets N (default 1,000,000);
 ``BAKEN_BENCH_XREF_ONLY`` (``splink``, ``baken`` or both, comma-separated) the runs. On a
-shared machine a run is stopped past ``BAKEN_BENCH_XREF_MAX_GB`` (default 16) or
-``BAKEN_BENCH_XREF_MAX_SECONDS`` (default 3600); the table then says so.
+shared machine a run is stopped past ``BAKEN_BENCH_XREF_MAX_GB`` (default 10) or
+``BAKEN_BENCH_XREF_MAX_SECONDS`` (default 1200); the table then says so.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ THRESHOLD = float(os.environ.get("BAKEN_BENCH_XREF_THRESHOLD", "0.9"))
 CROSS_SCRIPT = 0.1
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
-MAX_GB = float(os.environ.get("BAKEN_BENCH_XREF_MAX_GB", "16"))
-MAX_SECONDS = float(os.environ.get("BAKEN_BENCH_XREF_MAX_SECONDS", "3600"))
+MAX_GB = float(os.environ.get("BAKEN_BENCH_XREF_MAX_GB", "10"))
+MAX_SECONDS = float(os.environ.get("BAKEN_BENCH_XREF_MAX_SECONDS", "1200"))
 ONLY = os.environ.get("BAKEN_BENCH_XREF_ONLY", "splink,baken").split(",")
 
 
