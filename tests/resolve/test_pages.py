@@ -234,3 +234,19 @@ def test_screening_sees_only_what_the_principal_may_read(
     ids = {m["entity_id"] for m in answer.json()["matches"]}
     assert "geheim-1" not in ids
     assert ids  # the readable ones are found
+
+
+def test_a_polling_page_reloads_when_its_run_ends(
+    web: TestClient, world: World, register: int
+) -> None:
+    csrf = login(web, "analist")
+    started = web.post(
+        "/kruisverwijzingen",
+        data={"csrf_token": csrf, "left": str(world.osint), "right": str(register)},
+        follow_redirects=False,
+    )
+    url = started.headers["location"]
+    _wait(web, url)
+    polled = web.get(f"{url}/voortgang", headers={"HX-Request": "true"})
+    assert polled.headers.get("HX-Refresh") == "true"
+    assert "HX-Refresh" not in web.get(f"{url}/voortgang").headers

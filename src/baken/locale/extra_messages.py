@@ -195,3 +195,47 @@ HOLDINGS = (
     N_("schema"),
     N_("kind"),
 )
+
+# baken.resolve.linkage: comparison names and level labels shown as a pair's explanation
+# (resolve/pair_row.html translates them through a variable).
+XREF_EXPLANATION = (
+    N_("prior"),
+    N_("name"),
+    N_("birth_date"),
+    N_("nationality"),
+    N_("identifier"),
+    N_("address"),
+    N_("unknown"),
+    N_("All other comparisons"),
+    N_("same name"),
+    N_("same name, other order"),
+    N_("same name in another script or transliteration"),
+    N_("name nearly the same (Jaro-Winkler >= 0.95)"),
+    N_("same consonants"),
+    N_("name similar (Jaro-Winkler >= 0.8)"),
+    N_("one name sounds alike"),
+    N_("same date"),
+    N_("day and month swapped"),
+    N_("one digit differs"),
+    N_("same year"),
+    N_("two digits differ"),
+    N_("a nationality in common"),
+    N_("an identifier in common"),
+    N_("identifier with one typo"),
+    N_("same address"),
+    N_("address nearly the same (Jaro-Winkler >= 0.95)"),
+    N_("address similar (Jaro-Winkler >= 0.85)"),
+)
+
+# baken.resolve.screening: the kind of evidence before the colon of an explanation line
+# (resolve/screening.html translates it through a variable).
+SCREENING_EXPLANATION = (
+    N_("birth date equal"),
+    N_("birth date agrees"),
+    N_("birth date close"),
+    N_("birth date differs"),
+    N_("nationality equal"),
+    N_("nationality differs"),
+    N_("identifier equal"),
+    N_("identifiers differ"),
+)

@@ -227,7 +227,7 @@ def run_progress(ctx: CtxDep, run_id: int) -> Response:
     principal = ctx.user()
     with ctx.db() as session:
         run = xref.get_run(session, principal=principal, run_id=run_id)
-    return render(
+    response = render(
         ctx,
         "resolve/progress.html",
         title=f"#{run.id}",
@@ -235,6 +235,9 @@ def run_progress(ctx: CtxDep, run_id: int) -> Response:
         run=run,
         **_choices(),
     )
+    if not run.busy and ctx.request.headers.get("HX-Request"):
+        response.headers["HX-Refresh"] = "true"  # the page polled a run that just ended
+    return response
 
 
 @pages.post("/kruisverwijzingen/{run_id}/opnieuw")
