@@ -66,9 +66,5 @@ class Settings(BaseSettings):
         return self.data_dir / "bulk"
 
     @property
-    def xref_dir(self) -> Path:
-        return self.data_dir / "xref"
-
-    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
