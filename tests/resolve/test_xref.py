@@ -317,3 +317,42 @@ def test_a_failed_run_stores_nothing_and_runs_again(
         assert service.get_run(session, principal=world.analyst, run_id=run_id).state == "done"
         with pytest.raises(DomainError):
             service.rerun(session, principal=world.analyst, run_id=run_id)  # not failed
+
+
+def test_cli_runs_lists_judges_and_screens(
+    world: World, two: tuple[int, int, set[tuple[str, str]]]
+) -> None:
+    from typer.testing import CliRunner
+
+    from baken.cli import application
+    from tests.holdings.test_holdings import env
+
+    runner, cli = CliRunner(), application()
+    done = runner.invoke(cli, ["xref", "run", "osint", "register", "-u", "analist"], env=env(world))
+    assert done.exit_code == 0, done.output
+    assert "45 × 45 records" in done.output
+    listed = runner.invoke(cli, ["xref", "pairs", "1", "-u", "analist"], env=env(world))
+    assert listed.exit_code == 0, listed.output
+    with transaction(world.factory) as session:
+        pair_id = service.pairs(session, principal=world.analyst, run_id=1).items[0].id
+    judged = runner.invoke(
+        cli, ["xref", "judge", str(pair_id), "same", "-u", "analist"], env=env(world)
+    )
+    assert judged.exit_code == 0, judged.output
+    wrong = runner.invoke(
+        cli, ["xref", "judge", str(pair_id), "misschien", "-u", "analist"], env=env(world)
+    )
+    assert wrong.exit_code == 2
+    assert "unknown verdict" in wrong.output
+    missing = runner.invoke(cli, ["xref", "pairs", "99", "-u", "analist"], env=env(world))
+    assert missing.exit_code == 2
+    assert "Not found" in missing.output
+    screened = runner.invoke(
+        cli,
+        ["screen", "-u", "analist", "--name", "习明哲", "--birth-date", "1980-11-23"],
+        env=env(world),
+    )
+    assert screened.exit_code == 0, screened.output
+    assert "Xi Mingzhe" in screened.output
+    bad = runner.invoke(cli, ["screen", "-u", "analist", "--name", "!!!"], env=env(world))
+    assert bad.exit_code == 2

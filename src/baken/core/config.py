@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     ocr: bool = Field(default=True, description="OCR scanned pages with Tesseract.")
     ingest_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     upload_max_bytes: int = Field(default=100 * 1024 * 1024, ge=1024)
-    # Resolve: the batch engine for cross-referencing. "spark" needs ``spark_master``, the
-    # URL of a Spark standalone master (``spark://host:7077``) or any master Spark accepts.
+    # Resolve: the default batch engine of a cross-referencing run (a run may choose).
+    # "spark" needs ``spark_master``: a Spark standalone master (``spark://host:7077``) or
+    # any master Spark accepts.
     xref_engine: str = Field(default="local", pattern="^(local|spark)$")
     spark_master: str | None = None
     # The address Spark's executors reach this process (the driver) at; loopback suits a

@@ -44,13 +44,16 @@ def run(
     right: Annotated[str, typer.Argument(help="Second collection (name).")],
     user: UserOption,
     threshold: Annotated[float, typer.Option(help="Keep pairs at this probability or more.")] = 0.3,
-    engine: Annotated[str, typer.Option(help="local, or spark (BAKEN_SPARK_MASTER).")] = "local",
+    engine: Annotated[
+        str | None, typer.Option(help="local or spark; default BAKEN_XREF_ENGINE.")
+    ] = None,
 ) -> None:
     """Cross-reference two collections, with progress; keeps the candidate pairs."""
     from baken.resolve import service
     from baken.resolve.routes import engine_for
 
     settings = Settings()
+    engine = engine or settings.xref_engine
     factory = _factory(settings)
     principal = _principal(factory, user)
     left_id = _collection_id(factory, principal, left)

@@ -122,7 +122,8 @@ def _runs_page(
         runs=runs,
         collections=items,
         errors=errors or {},
-        values=values or {"threshold": str(xref.DEFAULT_THRESHOLD), "engine": "local"},
+        values=values
+        or {"threshold": str(xref.DEFAULT_THRESHOLD), "engine": ctx.settings.xref_engine},
         can_run=policy.role_may_write(principal, vocab.XREF) and not principal.is_external,
         spark=bool(ctx.settings.spark_master),
         **_choices(),
@@ -154,9 +155,10 @@ def run_start(
     left: Str = "",
     right: Str = "",
     threshold: Str = "",
-    engine: Str = "local",
+    engine: Str = "",
 ) -> Response:
     principal = ctx.user()
+    engine = engine or ctx.settings.xref_engine
     values = {"left": left, "right": right, "threshold": threshold, "engine": engine}
     try:
         with ctx.db() as session:
@@ -457,7 +459,7 @@ class RunIn(BaseModel):
     left_collection_id: int
     right_collection_id: int
     threshold: float = Field(default=xref.DEFAULT_THRESHOLD)
-    engine: str = Field(default="local", max_length=16)
+    engine: str | None = Field(default=None, max_length=16)  # None: BAKEN_XREF_ENGINE
 
 
 class JudgementIn(BaseModel):
@@ -481,6 +483,7 @@ def api_runs(ctx: CtxDep) -> list[Any]:
 @api.post("/runs", status_code=202, summary="Start cross-referencing two collections")
 def api_run_start(ctx: CtxDep, body: RunIn) -> dict[str, Any]:
     principal = ctx.user()
+    engine = body.engine or ctx.settings.xref_engine
     with ctx.db() as session:
         run_id = xref.start(
             session,
@@ -488,10 +491,10 @@ def api_run_start(ctx: CtxDep, body: RunIn) -> dict[str, Any]:
             left_collection_id=body.left_collection_id,
             right_collection_id=body.right_collection_id,
             threshold=body.threshold,
-            engine=body.engine,
+            engine=engine,
             settings=ctx.settings,
         )
-    _submit(ctx, principal, run_id, body.engine)
+    _submit(ctx, principal, run_id, engine)
     return {"id": run_id, "url": f"/api/v1/resolve/runs/{run_id}"}
 
 
