@@ -11,6 +11,7 @@ UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
 LOCALE_DIR := src/baken/locale
 HTMX := src/baken/web/static/lib/htmx.min.js
+CYTOSCAPE := src/baken/web/static/lib/cytoscape.min.js
 
 .PHONY: help install lock run lint test bench clean catalogs
 
@@ -36,12 +37,17 @@ $(HTMX): $(STAMP)
 	mkdir -p $(dir $@)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
+# cytoscape.js draws the analysis graph; served from the package like htmx.
+$(CYTOSCAPE): $(STAMP)
+	mkdir -p $(dir $@)
+	cp node_modules/cytoscape/dist/cytoscape.min.js $@
+
 # .mo files are gitignored build output; compile only once there are .po files.
 catalogs: $(STAMP)
 	@if find $(LOCALE_DIR) -name '*.po' 2>/dev/null | grep -q .; then \
 		$(VENV)/bin/pybabel -q compile -d $(LOCALE_DIR) -D messages; fi
 
-install: $(STAMP) $(HTMX) catalogs ## Create .venv, install locked deps, htmx, compile catalogs
+install: $(STAMP) $(HTMX) $(CYTOSCAPE) catalogs ## Create .venv, install locked deps, htmx, compile catalogs
 
 lock: $(UV) ## Regenerate requirements.lock (LOCK_ARGS=--upgrade to bump versions)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \

@@ -5,6 +5,10 @@ A module that adds tables imports its ``models`` here.
 
 from __future__ import annotations
 
+import baken.analysis.graph.models
+import baken.analysis.products.models
+import baken.analysis.tagging.models
+import baken.analysis.warning.models
 import baken.core.models
 import baken.holdings.models
 import baken.notices.models

@@ -34,6 +34,7 @@ BUILTIN = (
     "baken.steering.plugin",
     "baken.holdings.plugin",
     "baken.resolve.plugin",
+    "baken.analysis.plugin",
     "baken.web.plugin",
 )
 

@@ -27,6 +27,7 @@ TEMPLATE_PACKAGES = (
     "baken.steering",
     "baken.holdings",
     "baken.resolve",
+    "baken.analysis",
 )
 
 

@@ -1,0 +1,3 @@
+"""Tables of analysis (exchange)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of analysis (graph)."""
+
+from __future__ import annotations

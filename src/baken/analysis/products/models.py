@@ -1,0 +1,3 @@
+"""Tables of analysis (products)."""
+
+from __future__ import annotations

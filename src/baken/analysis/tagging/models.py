@@ -1,0 +1,3 @@
+"""Tables of analysis (tagging)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of analysis (warning)."""
+
+from __future__ import annotations
