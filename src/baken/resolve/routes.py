@@ -3,6 +3,7 @@ entities, and screening a person (or a CSV of people) against the holdings."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -36,6 +37,7 @@ uploads.baken_uploads = True  # type: ignore[attr-defined]
 Str = Annotated[str, Form(max_length=2000)]
 MAX_CSV_BYTES = 20 * 1024 * 1024
 _runner_lock = threading.Lock()
+log = logging.getLogger(__name__)
 STARTED = utcnow()  # runs queued before this process started have no worker left
 
 
@@ -82,9 +84,7 @@ def _submit(ctx: Ctx, principal: Principal, run_id: int, engine: str) -> None:
                 engine=engine_for(settings, engine),
             )
         except Exception:
-            import logging
-
-            logging.getLogger(__name__).exception("xref run %s failed", run_id)
+            log.exception("xref run %s failed", run_id)
 
     runner.submit(work)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baken.core import audit, policy
@@ -761,15 +761,3 @@ def merged(session: Session, *, principal: Principal, entity_id: str) -> MergedV
         details={"members": [v.id for v in views]},
     )
     return result
-
-
-def count_open(session: Session, *, principal: Principal, run_id: int) -> int:
-    _run_row(session, principal, run_id)
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(CandidatePair)
-            .where(CandidatePair.run_id == run_id, _pairs_readable(principal))
-        )
-        or 0
-    )
