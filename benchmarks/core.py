@@ -37,10 +37,16 @@ AUDIT_ENTRIES = 20_000
 
 @dataclass(frozen=True)
 class Row:
+    """One line of the table: the figure, Baken's value, the baseline measured in the
+    same run, a note, and the issue's target with whether Baken meets it (None: no
+    target, or not measured)."""
+
     figure: str
     baken: str
     baseline: str
     note: str
+    target: str = "–"
+    holds: bool | None = None
 
 
 def _pct(samples: list[float], q: float) -> float:

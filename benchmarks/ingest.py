@@ -221,8 +221,9 @@ def run(tmp: Path, console: Console) -> list[Row]:
             f"ingest {count:,} mixed docs (txt/html/pdf/docx, nl/en, 1-20 KB)",
             f"{count / seconds:.1f} docs/s",
             f"{count / base_seconds:.1f} docs/s (extract + language + NER only)",
-            f"pipeline / steps alone = {seconds / base_seconds:.2f}x (target <= 1.3x); "
-            f"{settings.workers} workers",
+            f"pipeline / steps alone = {seconds / base_seconds:.2f}x; {settings.workers} workers",
+            target="pipeline <= 1.3x the steps alone",
+            holds=seconds / base_seconds <= 1.3,
         ),
         Row(
             "ingest: time per stage (baseline)",

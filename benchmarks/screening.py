@@ -308,20 +308,25 @@ def run(tmp: Path, console: Console) -> list[Row]:
             f"{_pct(timed, 50):.1f} / {_pct(timed, 95):.1f} ms",
             f"{_pct(base_timed, 50):.1f} / {_pct(base_timed, 95):.1f} ms",
             "policy in the query, candidates by blocking keys, scored and explained vs "
-            "birth-year block + Jaro-Winkler; target p95 <= 20 ms",
+            "birth-year block + Jaro-Winkler",
+            target="p95 <= 20 ms",
+            holds=_pct(timed, 95) <= 20,
         ),
         Row(
             f"screening recall, {QUERIES} corrupted queries",
             f"{found / QUERIES:.3f}",
             f"{base_found / QUERIES:.3f}",
-            "typos, swapped names, other script or transliteration, date missing or "
-            "slipped; target >= 0.95",
+            "typos, swapped names, other script or transliteration, date missing or slipped",
+            target=">= 0.95",
+            holds=found / QUERIES >= 0.95,
         ),
         Row(
             f"screening batch of {BATCH:,} people",
             f"{batch_seconds:.1f} s (recall {batch_found / BATCH:.3f})",
             "–",
-            "screen_batch; target <= 5 s",
+            "screen_batch",
+            target="<= 5 s",
+            holds=batch_seconds <= 5,
         ),
     ]
 

@@ -222,7 +222,9 @@ def run(tmp: Path, console: Console) -> list[Row]:
             figures(True, "all"),
             figures(False, "all"),
             "top 20 + snippets + total + 5 facets; policy in the query vs none; "
-            f"target p95 <= 50 ms; analyst reads {readable:.0%} of the matches",
+            f"analyst reads {readable:.0%} of the matches",
+            target="p95 <= 50 ms",
+            holds=_pct(timed[(True, "all")], 95) <= 50,
         ),
     ]
     for kind in ("common", "mixed", "specific"):
@@ -235,6 +237,8 @@ def run(tmp: Path, console: Console) -> list[Row]:
                 figures(True, kind),
                 figures(False, kind),
                 f"{mean_hits:,.0f} readable matches per query on average",
+                target="p95 <= 50 ms",
+                holds=_pct(timed[(True, kind)], 95) <= 50,
             )
         )
     return rows

@@ -42,7 +42,9 @@ def run(tmp: Path, console: Console) -> list[Row]:
             f"jaarplan MILP, {size}: solve",
             f"{plan.solve_seconds:.2f} s ({plan.status.value})",
             f"{greedy_seconds * 1000:.0f} ms (greedy)",
-            f"HiGHS to gap <= 0.1%, seed {SEED}; target <= 5 s",
+            f"HiGHS to gap <= 0.1%, seed {SEED}",
+            target="<= 5 s",
+            holds=plan.solve_seconds <= 5,
         ),
         Row(
             "jaarplan objective (Σ weight × coverage)",
