@@ -12,6 +12,8 @@ import baken.analysis.warning.models
 import baken.core.models
 import baken.holdings.models
 import baken.notices.models
+import baken.oversight.lifecycle.models
+import baken.oversight.permissions.models
 import baken.resolve.models
 import baken.steering.models  # noqa: F401
 from baken.core.db import Base

@@ -35,6 +35,7 @@ BUILTIN = (
     "baken.holdings.plugin",
     "baken.resolve.plugin",
     "baken.analysis.plugin",
+    "baken.oversight.plugin",
     "baken.web.plugin",
 )
 

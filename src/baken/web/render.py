@@ -28,6 +28,7 @@ TEMPLATE_PACKAGES = (
     "baken.holdings",
     "baken.resolve",
     "baken.analysis",
+    "baken.oversight",
 )
 
 

@@ -1,0 +1,3 @@
+"""Tables of oversight (lifecycle)."""
+
+from __future__ import annotations

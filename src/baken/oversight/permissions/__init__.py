@@ -1,0 +1,1 @@
+"""Oversight: permissions."""

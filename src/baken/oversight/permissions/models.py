@@ -1,0 +1,3 @@
+"""Tables of oversight (permissions)."""
+
+from __future__ import annotations
