@@ -17,7 +17,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks import bulk, core, ingest, ner, screening, search, steering, xref, xref_synthetic
+from benchmarks import (
+    analysis_graph,
+    analysis_tagging,
+    analysis_warning,
+    bulk,
+    core,
+    ingest,
+    ner,
+    screening,
+    search,
+    steering,
+    xref,
+    xref_synthetic,
+)
 
 console = Console(width=160)  # one row per figure, also when piped
 
@@ -31,6 +44,9 @@ MODULES: dict[str, Callable[[Path, Console], list[core.Row]]] = {
     "ingest": ingest.run,
     "xref": xref.run,
     "xref_synthetic": xref_synthetic.run,
+    "analysis_tagging": analysis_tagging.run,
+    "analysis_warning": analysis_warning.run,
+    "analysis_graph": analysis_graph.run,
 }
 MARKDOWN = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 

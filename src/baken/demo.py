@@ -206,6 +206,16 @@ USERS: list[DemoUser] = [
     ),
     ("nctv", "Nadia NCTV", Level.STG_GEHEIM, {"partner_recipient"}, None, "NCTV", None, set()),
     (
+        "slachtoffer",
+        "Sanne Slachtoffer (getroffen organisatie, fictief)",
+        Level.DEP_VERTROUWELIJK,
+        {"partner_recipient"},
+        None,
+        "VICTIM-A",
+        None,
+        set(),
+    ),
+    (
         "partner.a",
         "Partnerdienst A (fictief)",
         Level.STG_GEHEIM,
@@ -247,7 +257,11 @@ def load_demo(
                         compartments=frozenset(comps),
                     ),
                 ).id
-            registry().hook.baken_demo(session=session, users=ids, settings=settings)
+            # In module order (pluggy would call the last registered first): a module's
+            # demo may build on the worlds of the modules it depends on.
+            given = {"session": session, "users": ids, "settings": settings}
+            for impl in registry().hook.baken_demo.get_hookimpls():
+                impl.function(**{name: given[name] for name in impl.argnames})
         elif reset:
             names = [u[0] for u in USERS]
             session.execute(

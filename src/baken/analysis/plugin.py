@@ -56,6 +56,14 @@ def baken_navigation() -> list[NavItem]:
         NavItem("graph", "/graaf", "Netwerk", "Network", order=42, kind="netwerkweergave"),
         NavItem("products", "/producten", "Producten", "Products", order=43, kind="product"),
         NavItem(
+            "exchange",
+            "/uitwisseling",
+            "Uitwisseling",
+            "Exchange",
+            order=45,
+            kind="entiteit",
+        ),
+        NavItem(
             "portal",
             "/portaal",
             "Ontvangen producten",

@@ -206,6 +206,7 @@ class Pipeline:
                 write_statements(session, row, collection, result.mentions, now)
             row.state, row.error, row.updated_at = "done", None, now
             row.attempts = 0
+            score_on_arrival(session, row.id)
             session.add(IndexOutbox(object_id=f"doc:{row.id}"))
             add_to_job(session, task.job_id, len(children))
             job_progress(session, task.job_id)
@@ -249,6 +250,19 @@ class _Result:
     extracted: Extracted | None = None
     mentions: list[Mention] = field(default_factory=list)
     engine: str | None = None
+
+
+def score_on_arrival(session: Session, document_id: int) -> None:
+    """Analysis hook: score a finished document against the active GA requirements
+    (proposed tags at its marking). A tagger failure must not lose the document: it is
+    logged and its savepoint rolled back, and ``baken tag`` can tag the document later."""
+    from baken.analysis.tagging.service import score_arrival
+
+    try:
+        with session.begin_nested():
+            score_arrival(session, document_id=document_id)
+    except Exception:
+        log.exception("tagging document %s failed", document_id)
 
 
 def document_entity_id(document_id: int) -> str:

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from baken.core import policy, sanitise
 from baken.core.markings import Level, Service, organisation_codes
+from baken.core.principals import Principal
 from baken.steering import charts, vocab
 from baken.steering.schemas import (
     AssignmentCreate,
@@ -60,6 +62,14 @@ def overview(ctx: CtxDep) -> Response:
     return _overview_page(ctx)
 
 
+def _material(session: Session, principal: Principal) -> dict[str, dict[str, int]]:
+    """Analysis' "material" coverage: confirmed tagged items per requirement and theme
+    that the viewer may read (policy-filtered by the tagging service)."""
+    from baken.analysis.tagging.service import coverage
+
+    return coverage(session, principal=principal)
+
+
 def _ga_page(
     ctx: Ctx,
     version_id: int,
@@ -72,6 +82,7 @@ def _ga_page(
     theme = ctx.request.query_params.get("thema")
     with ctx.db() as session:
         version, items, diff = ga.get_version(session, principal=principal, version_id=version_id)
+        material = _material(session, principal)
     shown = [i for i in items if not theme or i.theme == theme]
     return render(
         ctx,
@@ -86,6 +97,7 @@ def _ga_page(
         errors=errors or {},
         values=values or {},
         can_write=policy.can_write(principal, ga.KIND, version.marking),
+        material=material,
         **_choices(),
     )
 
@@ -437,6 +449,7 @@ def version_detail(
     with ctx.db() as session:
         version = solve.get_version(session, principal=principal, version_id=version_id)
         plan = plans.get_plan(session, principal=principal, jaarplan_id=version.jaarplan_id)
+        material = _material(session, principal)
         others = solve.list_versions(session, principal=principal, jaarplan_id=version.jaarplan_id)
         other = solve.get_version(session, principal=principal, version_id=met) if met else None
     diff = solve.compare(other, version) if other else None
@@ -452,6 +465,7 @@ def version_detail(
         diff=diff,
         vocab=vocab,
         charts=charts.for_version(version, ctx.locale),
+        material=material,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
@@ -56,6 +57,14 @@ def writable(session: Session, principal: Principal, collection_id: int) -> Coll
     found = row(session, principal, collection_id)
     policy.require_write(principal, COLLECTION, load_one(session, found.marking_id))
     return found
+
+
+def check_intake(session: Session, principal: Principal, collection: Collection) -> None:
+    """Refuse new data when oversight says so: the collection's permission expired or was
+    refused, or the dataset was destroyed (raises :class:`HoldingsError`)."""
+    from baken.oversight.lifecycle.service import check_intake as oversight_check
+
+    oversight_check(session, principal=principal, collection_id=collection.id, today=date.today())
 
 
 def create(session: Session, *, principal: Principal, data: CollectionCreate) -> int:

@@ -202,6 +202,7 @@ def import_ftm(
     """Import FtM JSON lines into a collection, at its marking. Every line is checked
     before anything is written: a bad line changes nothing."""
     collection = collections.writable(session, principal, collection_id)
+    collections.check_intake(session, principal, collection)
     marking = load_one(session, collection.marking_id)
     policy.require_write(principal, ENTITY, marking)
     proxies = list(parse_ftm(lines))

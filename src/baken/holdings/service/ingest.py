@@ -21,7 +21,7 @@ from baken.core.principals import Principal
 from baken.core.timeutil import utcnow
 from baken.holdings.blobs import BlobStore
 from baken.holdings.models import Blob, Collection, Document, IndexOutbox, Job
-from baken.holdings.service.collections import writable
+from baken.holdings.service.collections import check_intake, writable
 from baken.holdings.vocab import DOCUMENT
 
 MAX_NAME = 1000
@@ -120,6 +120,7 @@ def register_file(
     """Register one file from disk. Its bytes are stored before the row is written, so a
     row never points at a missing blob; a blob without a row is harmless."""
     collection = writable(session, principal, collection_id)
+    check_intake(session, principal, collection)
     marking = document_marking(session, collection, floor)
     policy.require_write(principal, DOCUMENT, marking)
     name = safe_name(name)
@@ -168,6 +169,8 @@ def register_bytes(
     """Register an upload, or a member of an archive (``parent``: the member inherits
     its container's marking)."""
     collection = writable(session, principal, collection_id)
+    if parent is None:
+        check_intake(session, principal, collection)
     if parent is not None:
         marking = high_water([load_one(session, parent.marking_id), *([floor] if floor else [])])
     else:

@@ -35,6 +35,7 @@ def load(
     mapping raises before anything is written, and the caller's transaction holds the
     rest)."""
     collection = collections.writable(session, principal, collection_id)
+    collections.check_intake(session, principal, collection)
     marking = load_one(session, collection.marking_id)
     policy.require_write(principal, ENTITY, marking)
     result = bulk.load(

@@ -1,0 +1,1 @@
+"""Typst layout of a product (data in through ``sys.inputs``, never as markup)."""
