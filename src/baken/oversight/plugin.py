@@ -6,10 +6,9 @@ routes, leak fixtures and demo data; this module gathers them.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from baken.oversight.vocab import PARTS
+from baken.oversight.vocab import MODULE
 from baken.plugins import NavItem, hookimpl
 
 if TYPE_CHECKING:
@@ -22,23 +21,14 @@ if TYPE_CHECKING:
     from baken.testing.leakmatrix import LeakCase, LeakFixture
 
 
-def _parts(module: str) -> list[Any]:
-    return [importlib.import_module(f"baken.oversight.{part}.{module}") for part in PARTS]
-
-
 @hookimpl
 def baken_object_kinds() -> list[ObjectKind]:
-    from baken.oversight.vocab import kinds
-
-    return kinds()
+    return MODULE.kinds()
 
 
 @hookimpl
 def baken_routers() -> list[APIRouter]:
-    routers: list[APIRouter] = []
-    for routes in _parts("routes"):
-        routers += [routes.pages, routes.api, *getattr(routes, "extra", [])]
-    return routers
+    return MODULE.routers()
 
 
 @hookimpl
@@ -73,25 +63,19 @@ def baken_navigation() -> list[NavItem]:
 
 @hookimpl
 def baken_cli(app: typer.Typer) -> None:
-    for part in PARTS:
-        try:
-            cli = importlib.import_module(f"baken.oversight.{part}.cli")
-        except ModuleNotFoundError:
-            continue
-        cli.register(app)
+    MODULE.register_cli(app)
 
 
 @hookimpl
 def baken_demo(session: Session, users: dict[str, int], settings: Settings) -> None:
-    for demo in _parts("demo"):
-        demo.load(session, users, settings)
+    MODULE.load_demo(session, users, settings)
 
 
 @hookimpl
 def baken_leak_fixtures() -> list[LeakFixture]:
-    return [f for leak in _parts("leak") for f in leak.FIXTURES]
+    return MODULE.leak_fixtures()
 
 
 @hookimpl
 def baken_leak_cases() -> list[LeakCase]:
-    return [c for leak in _parts("leak") for c in leak.CASES]
+    return MODULE.leak_cases()

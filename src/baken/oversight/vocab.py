@@ -5,26 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from baken.core.principals import ObjectKind, kinds_from
-from baken.core.vocab import load
+from baken.core.principals import ObjectKind
+from baken.parts import Parts
 
 PARTS = ("permissions", "lifecycle")
+MODULE = Parts("baken.oversight", PARTS)
 
 
 def data(part: str) -> dict[str, Any]:
-    return load("vocab", f"baken.oversight.{part}")
+    return MODULE.data(part)
 
 
 def label(part: str, group: str, code: str | None, locale: str = "nl") -> str:
-    entry = data(part).get(group, {}).get(code) if code else None
-    if entry is None:
-        return code or ""
-    return str(entry["en" if locale == "en" else "nl"])
+    return MODULE.label(part, group, code, locale)
 
 
 def codes(part: str, group: str) -> list[str]:
-    return list(data(part).get(group, {}))
+    return MODULE.codes(part, group)
 
 
 def kinds() -> list[ObjectKind]:
-    return [k for part in PARTS for k in kinds_from({"kinds": data(part).get("kinds") or {}})]
+    return MODULE.kinds()
