@@ -230,6 +230,20 @@ class SearchIndex:
         """Documents in the index, for every principal (the feeder's and admin's view)."""
         return int(self._index.searcher().num_docs)
 
+    def entry_ids(self, collection: str) -> list[str]:
+        """The ids of every entry of a collection, for every principal: the check that a
+        destroyed collection left nothing behind (oversight), never a user's view."""
+        self._index.reload()
+        searcher = self._index.searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return []
+        query = tantivy.Query.term_query(self._schema, "collection", collection)
+        return [
+            str(searcher.doc(address).to_dict().get("doc_id", [""])[0])
+            for _, address in searcher.search(query, limit=total).hits
+        ]
+
     def _policy_query(self, searcher: tantivy.Searcher, policy: IndexPolicy) -> Query:
         # Every access term (kind and marking) of this very searcher's segments, so that
         # no document can carry one the rule has not judged.

@@ -623,18 +623,8 @@ def _in_parquet(home: Path, hashed: set[str]) -> bool:
 
 def _in_index(index: SearchIndex, collection_id: int, hashed: set[str], docs: list[int]) -> bool:
     """Any index entry of the collection that is a destroyed document or entity."""
-    import tantivy
-
-    raw = index._index
-    raw.reload()
-    searcher = raw.searcher()
-    query = tantivy.Query.term_query(index._schema, "collection", str(collection_id))
-    total = int(searcher.num_docs)
-    if not total:
-        return False
     wanted = {f"doc:{d}" for d in docs}
-    for _, address in searcher.search(query, limit=total).hits:
-        doc_id = str(searcher.doc(address).to_dict().get("doc_id", [""])[0])
+    for doc_id in index.entry_ids(str(collection_id)):
         if doc_id in wanted:
             return True
         if doc_id.startswith("ent:") and entity_hash(doc_id[4:].split("|", 1)[0]) in hashed:
