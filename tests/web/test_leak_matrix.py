@@ -38,9 +38,16 @@ def test_every_route_leaks_nothing(app: FastAPI) -> None:
         fixtures = [f for f in fixtures if f.name in used]
         run(app, fixtures, cases, coverage=False)
         return
-    world = run(app, fixtures, cases)
+    # The PostgreSQL pass of `make test` names a subset of seats that still spans every
+    # part of the rule (each is a different reason to refuse): the full set runs on
+    # SQLite, and the policy's SQL agrees with its Python rule on both stores
+    # (tests/core/test_policy_properties.py).
+    names = {n for n in os.environ.get("BAKEN_LEAK_SEATS", "").split(",") if n}
+    seats = [s for s in SEATS if s.name in names] if names else list(SEATS)
+    assert len(seats) == len(names) or not names, "BAKEN_LEAK_SEATS names an unknown seat"
+    world = run(app, fixtures, cases, seats)
     # The matrix really ran: many principals, every fixture reached by a reader.
-    assert len(world.principals) >= 14
+    assert len(world.principals) >= (8 if names else 14)
     assert all(s.seen_by_reader for s in world.secrets if s.marking.level == 0)
 
 
