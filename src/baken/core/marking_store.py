@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from baken.core.markings import Marking
 from baken.core.models import (
@@ -42,16 +42,27 @@ def intern(session: Session, marking: Marking) -> int:
     return row.id
 
 
+TX_CACHES = "tx_caches"
+
+
 def tx_cache(session: Session, name: str) -> dict[str, Any]:
     """A cache that lives as long as the current transaction: what a rolled-back
-    transaction created is never remembered."""
+    transaction or savepoint created is never remembered (see :func:`_forget`)."""
     tx = session.get_transaction()
     held = session.info.get(name)
     if held is None or held[0] is not tx:
         held = (tx, {})
         session.info[name] = held
+        session.info.setdefault(TX_CACHES, set()).add(name)
     cache: dict[str, Any] = held[1]
     return cache
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, _previous: SessionTransaction) -> None:
+    """A rollback, of a savepoint too, may undo rows a cache holds: forget them all."""
+    for name in session.info.pop(TX_CACHES, ()):
+        session.info.pop(name, None)
 
 
 def load(session: Session, ids: Iterable[int]) -> dict[int, Marking]:

@@ -207,7 +207,7 @@ def test_a_request_without_justification_is_refused(pw: PWorld, criterion: str) 
     with transaction(pw.factory) as session:
         assert session.scalar(select(Permission.id)) is None
     (entry,) = _refused_entries(pw, "permission.create")
-    assert entry.details["criterion"] == criterion
+    assert entry.details["params"]["criterion"] == criterion
 
 
 def test_a_term_beyond_the_maximum_is_refused(pw: PWorld) -> None:
@@ -238,7 +238,7 @@ def test_use_of_an_expired_permission_is_refused_and_audited(pw: PWorld) -> None
     with pytest.raises(PermissionsError, match="expired"):
         _usable(pw, pid, late)
     (entry,) = _refused_entries(pw, "permission.use")
-    assert entry.details["date"] == "2026-06-01"
+    assert entry.details["params"]["date"] == "2026-06-01"
     with transaction(pw.factory) as session:
         assert audit.verify(session).ok
 

@@ -19,8 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from baken.core import audit, policy
-from baken.core.db import transaction
+from baken.core import audit, policy, refusals
 from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
@@ -73,28 +72,8 @@ def attempt(
     *,
     object_id: object | None = None,
 ) -> T:
-    """Run ``work`` in one unit of work. A refusal (a domain error or the policy) rolls
-    the work back and is then audited on its own, with the reason."""
-    try:
-        with transaction(factory) as session:
-            return work(session)
-    except (DomainError, policy.PolicyDenied) as exc:
-        outcome = "denied" if isinstance(exc, policy.PolicyDenied) else "refused"
-        details: dict[str, Any] = {"reason": getattr(exc, "message", str(exc))}
-        params = getattr(exc, "params", None)
-        if params:
-            details["params"] = {k: str(v) for k, v in params.items()}
-        with transaction(factory) as session:
-            audit.record(
-                session,
-                principal=principal,
-                action=action,
-                kind=TERM,
-                object_id=object_id,
-                outcome=outcome,
-                details=details,
-            )
-        raise
+    """Run ``work`` in one unit of work; a refusal is rolled back, then audited."""
+    return refusals.attempt(factory, principal, action, TERM, work, object_id=object_id)
 
 
 # --- the legal basis ---------------------------------------------------------------------

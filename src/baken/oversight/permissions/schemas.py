@@ -13,7 +13,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from baken.core import audit
+from baken.core import refusals
 from baken.core.errors import DomainError
 from baken.core.markings import Marking
 from baken.core.principals import Principal
@@ -107,30 +107,21 @@ class PermissionView:
 def refusable(
     action: str, key: str = "permission_id", kind: str = TOESTEMMING
 ) -> Callable[[Callable[Concatenate[Session, P], T]], Callable[Concatenate[Session, P], T]]:
-    """Run the work in a savepoint; on a :class:`DomainError` undo it, audit the refusal
-    (outcome ``refused``) and raise again. The caller decides whether to commit."""
+    """Run the work in a savepoint; on a refusal undo it, audit the refusal and raise
+    again (:func:`baken.core.refusals.savepoint`). The caller decides whether to commit."""
 
     def wrap(fn: Callable[Concatenate[Session, P], T]) -> Callable[Concatenate[Session, P], T]:
         @functools.wraps(fn)
         def inner(session: Session, /, *args: P.args, **kwargs: P.kwargs) -> T:
-            try:
-                with session.begin_nested():
-                    return fn(session, *args, **kwargs)
-            except DomainError as exc:
-                # What the savepoint created is gone: forget it in the per-transaction caches.
-                session.info.pop("marking_ids", None)
-                session.info.pop("audit_head", None)
-                principal = kwargs.get("principal")
-                audit.record(
-                    session,
-                    principal=principal if isinstance(principal, Principal) else None,
-                    action=action,
-                    kind=kind,
-                    object_id=kwargs.get(key),
-                    outcome="refused",
-                    details={"reason": exc.message, **{k: str(v) for k, v in exc.params.items()}},
-                )
-                raise
+            principal = kwargs.get("principal")
+            with refusals.savepoint(
+                session,
+                principal=principal if isinstance(principal, Principal) else None,
+                action=action,
+                kind=kind,
+                object_id=kwargs.get(key),
+            ):
+                return fn(session, *args, **kwargs)
 
         return inner
 

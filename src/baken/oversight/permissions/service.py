@@ -415,8 +415,6 @@ def _order_destruction(
     except DomainError as exc:
         # The binding finding stands; what blocks the destruction (a legal hold) is on
         # record and shown with the request, to be resolved and carried out again.
-        session.info.pop("marking_ids", None)
-        session.info.pop("audit_head", None)
         _step(session, principal, row, "destruction", "blocked", str(exc))
         return
     _step(session, principal, row, "destruction", "done", f"{reason} ({len(records)})")
