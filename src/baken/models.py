@@ -15,7 +15,10 @@ import baken.notices.models
 import baken.oversight.lifecycle.models
 import baken.oversight.permissions.models
 import baken.resolve.models
-import baken.steering.models  # noqa: F401
+import baken.steering.models
+import baken.vetting.positions.models
+import baken.vetting.register.models
+import baken.vetting.screenings.models  # noqa: F401
 from baken.core.db import Base
 
 metadata = Base.metadata

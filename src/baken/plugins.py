@@ -36,6 +36,7 @@ BUILTIN = (
     "baken.resolve.plugin",
     "baken.analysis.plugin",
     "baken.oversight.plugin",
+    "baken.vetting.plugin",
     "baken.web.plugin",
 )
 

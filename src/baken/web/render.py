@@ -29,6 +29,7 @@ TEMPLATE_PACKAGES = (
     "baken.resolve",
     "baken.analysis",
     "baken.oversight",
+    "baken.vetting",
 )
 
 

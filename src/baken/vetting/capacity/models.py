@@ -1,0 +1,1 @@
+"""Tables of vetting (capacity): none yet; scenarios are computed on request."""
