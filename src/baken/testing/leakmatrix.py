@@ -169,7 +169,8 @@ MIVD_AUTHOR = _user(
 )
 
 # The markings fixtures are made at: every level, a compartment, both owners and joint,
-# releasability to the other service and to partners, a third party's material.
+# releasability to the other service, to partners and to an employer, a third party's
+# material.
 MARKINGS: tuple[Marking, ...] = (
     Marking.of("ONGERUBRICEERD", "JOINT"),
     Marking.of("DEP_VERTROUWELIJK", "AIVD"),
@@ -181,6 +182,7 @@ MARKINGS: tuple[Marking, ...] = (
     Marking.of("STG_GEHEIM", "MIVD"),
     Marking.of("STG_GEHEIM", "MIVD", releasable_to={"AIVD"}),
     Marking.of("STG_CONFIDENTIEEL", "AIVD", releasable_to={"NCTV"}),
+    Marking.of("DEP_VERTROUWELIJK", "JOINT", releasable_to={"EMPLOYER-A"}),
     Marking.of("STG_GEHEIM", "AIVD", originators={"PARTNER-A"}),
     Marking.of("STG_GEHEIM", "AIVD", originators={"PARTNER-A"}, releasable_to={"PARTNER-A"}),
 )

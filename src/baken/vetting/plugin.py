@@ -1,6 +1,6 @@
 """Register vetting with Baken: kinds, routes, navigation, CLI, demo, leak matrix.
 
-Each part (``positions``, ``screenings``, ``register``, ``capacity``) keeps its own
+Each part (``positions``, ``screenings``, ``register``, ``portal``, ``capacity``) keeps its own
 routes, leak fixtures and demo data; this module gathers them.
 """
 
@@ -57,6 +57,14 @@ def baken_navigation() -> list[NavItem]:
             "Positions of trust",
             order=62,
             kind="vertrouwensfunctie",
+        ),
+        NavItem(
+            "portal",
+            "/werkgever",
+            "Werkgeversportaal",
+            "Employer portal",
+            order=59,
+            roles=frozenset({"employer_security_officer"}),
         ),
         NavItem(
             "capacity",

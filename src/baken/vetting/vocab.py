@@ -8,7 +8,7 @@ from typing import Any
 from baken.core.principals import ObjectKind
 from baken.parts import Parts
 
-PARTS = ("positions", "screenings", "register", "capacity")
+PARTS = ("positions", "screenings", "register", "portal", "capacity")
 MODULE = Parts("baken.vetting", PARTS)
 
 

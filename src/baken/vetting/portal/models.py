@@ -1,0 +1,1 @@
+"""Tables of vetting (portal): none yet; scenarios are computed on request."""
