@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from baken.core.config import Settings
-    from baken.core.principals import ObjectKind
+    from baken.core.principals import ObjectKind, Principal
     from baken.core.sanitise import Sanitiser
     from baken.testing.leakmatrix import LeakCase, LeakFixture
 
@@ -83,6 +84,27 @@ class Hooks:
     def baken_sanitisers(self) -> list[Sanitiser]:  # type: ignore[empty-body]
         """Kinds of object whose lower-marked version can be made by sanitisation."""
 
+    # What one module tells another without importing it (a lower module never imports
+    # a higher one: holdings and steering ask through these hooks).
+
+    @hookspec
+    def baken_document_stored(self, session: Session, document_id: int) -> None:
+        """A document finished processing, in the transaction that stores it. Each
+        implementation runs in a savepoint of its own; a failure is logged, not raised."""
+
+    @hookspec
+    def baken_intake_check(
+        self, session: Session, principal: Principal, collection_id: int, today: date
+    ) -> None:
+        """Refuse adding data to a collection by raising a DomainError."""
+
+    @hookspec
+    def baken_requirement_coverage(  # type: ignore[empty-body]
+        self, session: Session, principal: Principal
+    ) -> dict[str, dict[str, int]]:
+        """Material the principal may read, per requirement ref and per theme:
+        ``{"requirements": {ref: n}, "themes": {theme: n}}``."""
+
     @hookspec
     def baken_leak_fixtures(self) -> list[LeakFixture]:  # type: ignore[empty-body]
         """Makers of marked objects carrying secret strings, for the leak matrix."""
@@ -94,6 +116,7 @@ class Hooks:
 
 class Registry:
     def __init__(self, modules: tuple[str, ...] = BUILTIN, extra: tuple[object, ...] = ()):
+        self._kinds: dict[str, ObjectKind] | None = None
         self.pm = pluggy.PluginManager("baken")
         self.pm.add_hookspecs(Hooks)
         for name in modules:
@@ -109,7 +132,11 @@ class Registry:
         return [item for items in hook() for item in items]
 
     def kinds(self) -> dict[str, ObjectKind]:
-        return {k.name: k for k in self.collect(self.hook.baken_object_kinds)}
+        # Asked on every policy check: the plugins are fixed once registered, so the
+        # kinds are gathered once.
+        if self._kinds is None:
+            self._kinds = {k.name: k for k in self.collect(self.hook.baken_object_kinds)}
+        return self._kinds
 
     def navigation(self) -> list[NavItem]:
         return sorted(self.collect(self.hook.baken_navigation), key=lambda n: n.order)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from baken.core.config import Settings
-    from baken.core.principals import ObjectKind
+    from baken.core.principals import ObjectKind, Principal
     from baken.testing.leakmatrix import LeakCase, LeakFixture
 
 
@@ -82,3 +82,17 @@ def baken_leak_fixtures() -> list[LeakFixture]:
 @hookimpl
 def baken_leak_cases() -> list[LeakCase]:
     return MODULE.leak_cases()
+
+
+@hookimpl
+def baken_document_stored(session: Session, document_id: int) -> None:
+    from baken.analysis.tagging.service import score_arrival
+
+    score_arrival(session, document_id=document_id)
+
+
+@hookimpl
+def baken_requirement_coverage(session: Session, principal: Principal) -> dict[str, dict[str, int]]:
+    from baken.analysis.tagging.service import coverage
+
+    return coverage(session, principal=principal)

@@ -40,6 +40,7 @@ from baken.holdings.models import Collection, Document, IndexOutbox, Statement
 from baken.holdings.service.ingest import add_to_job, job_progress, register_bytes
 from baken.holdings.statements import statement_id
 from baken.holdings.types import Extracted, Mention, Quarantined
+from baken.plugins import registry
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +207,7 @@ class Pipeline:
                 write_statements(session, row, collection, result.mentions, now)
             row.state, row.error, row.updated_at = "done", None, now
             row.attempts = 0
-            score_on_arrival(session, row.id)
+            announce_stored(session, row.id)
             session.add(IndexOutbox(object_id=f"doc:{row.id}"))
             add_to_job(session, task.job_id, len(children))
             job_progress(session, task.job_id)
@@ -252,17 +253,16 @@ class _Result:
     engine: str | None = None
 
 
-def score_on_arrival(session: Session, document_id: int) -> None:
-    """Analysis hook: score a finished document against the active GA requirements
-    (proposed tags at its marking). A tagger failure must not lose the document: it is
-    logged and its savepoint rolled back, and ``baken tag`` can tag the document later."""
-    from baken.analysis.tagging.service import score_arrival
-
-    try:
-        with session.begin_nested():
-            score_arrival(session, document_id=document_id)
-    except Exception:
-        log.exception("tagging document %s failed", document_id)
+def announce_stored(session: Session, document_id: int) -> None:
+    """Tell the modules that listen (analysis tags it) that a document is stored. A
+    listener's failure must not lose the document: it is logged and its savepoint rolled
+    back (``baken tag`` can tag the document later)."""
+    for impl in registry().hook.baken_document_stored.get_hookimpls():
+        try:
+            with session.begin_nested():
+                impl.function(session=session, document_id=document_id)
+        except Exception:
+            log.exception("%s on document %s failed", impl.plugin_name, document_id)
 
 
 def document_entity_id(document_id: int) -> str:

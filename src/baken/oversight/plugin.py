@@ -12,12 +12,14 @@ from baken.oversight.vocab import MODULE
 from baken.plugins import NavItem, hookimpl
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import typer
     from fastapi import APIRouter
     from sqlalchemy.orm import Session
 
     from baken.core.config import Settings
-    from baken.core.principals import ObjectKind
+    from baken.core.principals import ObjectKind, Principal
     from baken.testing.leakmatrix import LeakCase, LeakFixture
 
 
@@ -79,3 +81,12 @@ def baken_leak_fixtures() -> list[LeakFixture]:
 @hookimpl
 def baken_leak_cases() -> list[LeakCase]:
     return MODULE.leak_cases()
+
+
+@hookimpl
+def baken_intake_check(
+    session: Session, principal: Principal, collection_id: int, today: date
+) -> None:
+    from baken.oversight.lifecycle.service import check_intake
+
+    check_intake(session, principal=principal, collection_id=collection_id, today=today)

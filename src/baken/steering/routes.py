@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from baken.core import policy, sanitise
 from baken.core.markings import Level, Service, organisation_codes
 from baken.core.principals import Principal
+from baken.plugins import registry
 from baken.steering import charts, vocab
 from baken.steering.schemas import (
     AssignmentCreate,
@@ -64,10 +65,13 @@ def overview(ctx: CtxDep) -> Response:
 
 def _material(session: Session, principal: Principal) -> dict[str, dict[str, int]]:
     """Analysis' "material" coverage: confirmed tagged items per requirement and theme
-    that the viewer may read (policy-filtered by the tagging service)."""
-    from baken.analysis.tagging.service import coverage
-
-    return coverage(session, principal=principal)
+    that the viewer may read (policy-filtered by the tagging service, through a hook)."""
+    found: dict[str, dict[str, int]] = {"requirements": {}, "themes": {}}
+    for part in registry().hook.baken_requirement_coverage(session=session, principal=principal):
+        for group, counts in part.items():
+            for key, n in counts.items():
+                found[group][key] = found[group].get(key, 0) + n
+    return found
 
 
 def _ga_page(

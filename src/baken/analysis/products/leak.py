@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from baken.analysis.products import dissemination, service
 from baken.analysis.products.models import Product
-from baken.analysis.products.schemas import AFGIFTE, INSTEMMING, PRODUCT
+from baken.analysis.products.schemas import AFGIFTE, INSTEMMING, PRODUCT, recipient_codes
 from baken.core.marking_store import intern
 from baken.core.markings import Marking
 from baken.core.principals import Principal
@@ -66,7 +66,9 @@ def make_release(
     params = _product(session, author, marking, f"Verstrekt {secret}", secret)
     product_id = params["product_id"]
     service._force_status(session, product_id, "approved", approver=author.id)
-    outside = sorted(marking.external_readers())
+    # Products go to partners, never to employers: a marking released to one has no
+    # recipient here.
+    outside = sorted(set(marking.external_readers()) & set(recipient_codes()))
     service._set_recipients(session, product_id, outside)
     release_id = 0
     if len(outside) == 1 and not marking.compartments:

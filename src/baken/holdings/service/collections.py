@@ -19,6 +19,7 @@ from baken.holdings.models import Collection, Document, Statement
 from baken.holdings.schemas import CollectionCreate, CollectionPublic
 from baken.holdings.service import HoldingsError
 from baken.holdings.vocab import COLLECTION, DOCUMENT, ENTITY
+from baken.plugins import registry
 
 
 def visible(principal: Principal) -> ColumnElement[bool]:
@@ -61,10 +62,11 @@ def writable(session: Session, principal: Principal, collection_id: int) -> Coll
 
 def check_intake(session: Session, principal: Principal, collection: Collection) -> None:
     """Refuse new data when oversight says so: the collection's permission expired or was
-    refused, or the dataset was destroyed (raises :class:`HoldingsError`)."""
-    from baken.oversight.lifecycle.service import check_intake as oversight_check
-
-    oversight_check(session, principal=principal, collection_id=collection.id, today=date.today())
+    refused, or the dataset was destroyed: oversight answers through a hook and raises
+    :class:`HoldingsError`)."""
+    registry().hook.baken_intake_check(
+        session=session, principal=principal, collection_id=collection.id, today=date.today()
+    )
 
 
 def create(session: Session, *, principal: Principal, data: CollectionCreate) -> int:
