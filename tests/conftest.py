@@ -114,8 +114,10 @@ def app(settings: Settings) -> Iterator[FastAPI]:
 
 
 @pytest.fixture
-def client(app: FastAPI) -> TestClient:
-    return TestClient(app, raise_server_exceptions=False)
+def client(app: FastAPI) -> Iterator[TestClient]:
+    # Entered, the client keeps one event loop and thread pool for all its requests.
+    with TestClient(app, raise_server_exceptions=False) as entered:
+        yield entered
 
 
 class People:

@@ -12,7 +12,14 @@ from sqlalchemy import select
 from baken.core.config import Settings
 from baken.notices.models import Notice
 from baken.plugins import BUILTIN, Registry, hookimpl
-from baken.testing.leakmatrix import MARKINGS, SEATS, LeakCase, LeakFound, run
+from baken.testing.leakmatrix import (
+    MARKINGS,
+    REASON_SEATS,
+    SEATS,
+    LeakCase,
+    LeakFound,
+    run,
+)
 from baken.web.app import create_app
 from baken.web.context import CtxDep
 
@@ -38,14 +45,18 @@ def test_every_route_leaks_nothing(app: FastAPI) -> None:
         fixtures = [f for f in fixtures if f.name in used]
         run(app, fixtures, cases, coverage=False)
         return
-    # The PostgreSQL pass of `make test` names a subset of seats that still spans every
-    # part of the rule (each is a different reason to refuse): the full set runs on
-    # SQLite, and the policy's SQL agrees with its Python rule on both stores
-    # (tests/core/test_policy_properties.py).
+    # The PostgreSQL pass of `make test` runs as the seats in REASON_SEATS
+    # (BAKEN_LEAK_SEATS=reasons), which still span every part of the rule (each is a
+    # different reason to refuse): the full set runs on SQLite, and the policy's SQL agrees
+    # with its Python rule on both stores (tests/core/test_policy_properties.py).
     names = {n for n in os.environ.get("BAKEN_LEAK_SEATS", "").split(",") if n}
+    if names == {"reasons"}:
+        names = set(REASON_SEATS)
     seats = [s for s in SEATS if s.name in names] if names else list(SEATS)
     assert len(seats) == len(names) or not names, "BAKEN_LEAK_SEATS names an unknown seat"
-    world = run(app, fixtures, cases, seats)
+    # Every seat reads every route; the write and non-interference passes run as one seat
+    # for each reason the rule refuses (REASON_SEATS).
+    world = run(app, fixtures, cases, seats, probes=REASON_SEATS)
     # The matrix really ran: many principals, every fixture reached by a reader.
     assert len(world.principals) >= (8 if names else 14)
     assert all(s.seen_by_reader for s in world.secrets if s.marking.level == 0)
