@@ -28,6 +28,7 @@ from benchmarks import (
     screening,
     search,
     steering,
+    vetting,
     xref,
     xref_synthetic,
 )
@@ -47,6 +48,7 @@ MODULES: dict[str, Callable[[Path, Console], list[core.Row]]] = {
     "analysis_tagging": analysis_tagging.run,
     "analysis_warning": analysis_warning.run,
     "analysis_graph": analysis_graph.run,
+    "vetting": vetting.run,
 }
 MARKDOWN = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
