@@ -16,6 +16,8 @@ import baken.oversight.lifecycle.models
 import baken.oversight.permissions.models
 import baken.resolve.models
 import baken.steering.models
+import baken.vetting.capacity.models
+import baken.vetting.portal.models
 import baken.vetting.positions.models
 import baken.vetting.register.models
 import baken.vetting.screenings.models  # noqa: F401

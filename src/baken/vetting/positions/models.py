@@ -28,6 +28,7 @@ class Location(Base):
     minister: Mapped[str] = mapped_column(String(32))  # designating minister (org code)
     designated_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # added by positions
     marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -18,9 +18,11 @@ from baken.core.timeutil import utcnow
 
 class RegisterEntry(Base):
     __tablename__ = "vetting_register"
+    # Each look-up (by employer, by location: active or past, newest first) is one range
+    # of one of these indexes, in page order; by person is ``person_bsn``.
     __table_args__ = (
-        Index("ix_vetting_register_employer_active", "employer", "deregistered_on"),
-        Index("ix_vetting_register_location_active", "location_id", "deregistered_on"),
+        Index("ix_vetting_register_employer_active", "employer", "deregistered_on", "id"),
+        Index("ix_vetting_register_location_active", "location_id", "deregistered_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,4 +40,11 @@ class RegisterEntry(Base):
     marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
     registered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     deregistered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # Added by register: a copy of the VGB's ref, scope and level, released with the entry
+    # (a new employer at the location may not read the VGB itself, see the service).
+    vgb_ref: Mapped[str] = mapped_column(String(32), default="")
+    vgb_scope: Mapped[str] = mapped_column(String(16), default="")
+    vgb_level: Mapped[str] = mapped_column(String(1), default="")
+    # Added by register: the entry this one continues after a move within a location.
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("vetting_register.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

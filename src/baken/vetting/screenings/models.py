@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baken.core.db import Base
@@ -22,6 +22,12 @@ class Screening(Base):
     """One veiligheidsonderzoek: a person for a position, from request to decision."""
 
     __tablename__ = "vetting_screenings"
+    # The worklist: each tab is one range scan in due-date order (see service.queue).
+    __table_args__ = (
+        Index("ix_vetting_screenings_status_due", "status", "due_on"),
+        Index("ix_vetting_screenings_employer_due", "employer", "due_on"),
+        Index("ix_vetting_screenings_handled_due", "handled_by", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(32), unique=True)  # VO-2026-000001
@@ -71,4 +77,80 @@ class Vgb(Base):
     ended_on: Mapped[date | None] = mapped_column(Date, default=None)
     end_reason: Mapped[str] = mapped_column(Text, default="")
     marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseOfficer(Base):
+    """An officer on the case: only they (and the oversight) read the file."""
+
+    __tablename__ = "vetting_case_officers"
+    __table_args__ = (UniqueConstraint("screening_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("vetting_screenings.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CheckItem(Base):
+    """One item of the checklist of the file (kind ``vo_dossier``): open, done or not
+    applicable, with a result and a note. The holdings check keeps its matches here."""
+
+    __tablename__ = "vetting_checks"
+    __table_args__ = (UniqueConstraint("screening_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("vetting_screenings.id"), index=True)
+    item: Mapped[str] = mapped_column(String(32))  # holdings | municipal | police | ...
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open|done|not_applicable
+    result: Mapped[str | None] = mapped_column(String(16), default=None)  # none | findings
+    note: Mapped[str] = mapped_column(Text, default="")
+    marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    updated_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class Partner(Base):
+    """The partner of the screened person (levels A and B): file data."""
+
+    __tablename__ = "vetting_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("vetting_screenings.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date, default=None)
+    marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Suspension(Base):
+    """A suspension of the legal clock (opschorting), e.g. waiting for a foreign inquiry."""
+
+    __tablename__ = "vetting_suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("vetting_screenings.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    since: Mapped[date] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date, default=None)
+    marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
+    by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Step(Base):
+    """A step on the decision path with its date: intended refusal, the person's view,
+    the decision, objection, appeal, higher appeal, a hand-over to the AIVD, a withdrawal.
+    Reasons are file data (kind ``vo_dossier``)."""
+
+    __tablename__ = "vetting_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("vetting_screenings.id"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(24), default=None)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    marking_id: Mapped[int] = mapped_column(ForeignKey("markings.id"), index=True)
+    by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
