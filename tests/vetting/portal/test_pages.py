@@ -80,12 +80,12 @@ def test_the_employer_requests_and_follows_its_screening(world: World, web: Test
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"person_bsn": "123456789"}, "eleven-test"),
-        ({"person_bsn": "12 34"}, "eleven-test"),
-        ({"position_id": "999999"}, "no such position"),
-        ({"person_birth_date": "17-05-1990"}, "YYYY-MM-DD"),
-        ({"person_birth_date": "2099-01-01"}, "future"),
-        ({"person_name": "  "}, "name"),
+        ({"person_bsn": "123456789"}, "elfproef"),
+        ({"person_bsn": "12 34"}, "elfproef"),
+        ({"position_id": "999999"}, "deze vertrouwensfunctie bestaat niet"),
+        ({"person_birth_date": "17-05-1990"}, "JJJJ-MM-DD"),
+        ({"person_birth_date": "2099-01-01"}, "toekomst"),
+        ({"person_name": "  "}, "geef de naam van de te onderzoeken persoon"),
     ],
 )
 def test_a_bad_request_shows_the_form_again_and_stores_nothing(
@@ -110,7 +110,7 @@ def test_a_duplicate_request_is_refused_in_the_form(world: World, web: TestClien
     assert first.status_code == 303
     again = web.post("/werkgever/aanvragen", data=_form(web, csrf, world))
     assert again.status_code == 422
-    assert "already an open screening" in again.text
+    assert "er loopt al een veiligheidsonderzoek" in again.text
     assert _screenings(world) == 1
     other = web.post(
         "/werkgever/aanvragen",
@@ -136,7 +136,7 @@ def test_officers_send_notices_and_the_employer_passes_them_on(
     csrf = login(web, "uvo.test")
     page = web.get("/werkgever/vertragingen")
     assert page.status_code == 200
-    assert "Send now" in page.text or "Nu versturen" in page.text
+    assert "Nu verzenden" in page.text
     r = web.post("/werkgever/vertragingen", data={"csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303
     assert r.headers["location"] == "/werkgever/vertragingen?verzonden=1"

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
@@ -22,6 +22,7 @@ from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
 from baken.core.markings import Marking, summary
 from baken.core.principals import Principal
+from baken.core.references import next_reference
 from baken.core.schemas import MarkingIn
 from baken.core.timeutil import utcnow
 from baken.oversight.permissions import rules
@@ -150,9 +151,8 @@ def create_complaint(session: Session, *, principal: Principal, data: ComplaintC
         releasable_to=chosen.releasable_to | {rules.minister_organisation(chosen.owner.value)},
     )
     policy.require_write(principal, KLACHT, marking)
-    count = session.scalar(select(func.count()).select_from(Complaint)) or 0
     row = Complaint(
-        reference=f"KL-{data.received_on.year}-{count + 1:04d}",
+        reference=next_reference(session, Complaint.reference, f"KL-{data.received_on.year}-", 4),
         subject=data.subject.strip(),
         body=data.body.strip(),
         service=marking.owner.value,

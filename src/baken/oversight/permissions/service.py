@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
@@ -24,6 +24,7 @@ from baken.core.i18n import N_
 from baken.core.marking_store import intern, load_one
 from baken.core.markings import Marking, MarkingError
 from baken.core.principals import Principal
+from baken.core.references import next_reference
 from baken.core.schemas import MarkingIn
 from baken.core.timeutil import utcnow
 from baken.oversight.permissions import rules
@@ -154,8 +155,7 @@ def _step(
 
 
 def _reference(session: Session, on: date) -> str:
-    count = session.scalar(select(func.count()).select_from(Permission)) or 0
-    return f"TV-{on.year}-{count + 1:04d}"
+    return next_reference(session, Permission.reference, f"TV-{on.year}-", 4)
 
 
 def _assignment(session: Session, principal: Principal, assignment_id: int) -> Any:

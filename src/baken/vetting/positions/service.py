@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from baken.core.i18n import N_
 from baken.core.marking_store import intern, load_one
 from baken.core.markings import Level, Marking, Service
 from baken.core.principals import Principal
+from baken.core.references import next_reference
 from baken.vetting import access
 from baken.vetting.positions.models import Location, Position
 from baken.vetting.vocab import codes
@@ -205,13 +206,7 @@ def deactivate_location(session: Session, principal: Principal, location_id: int
 
 def _next_ref(session: Session) -> str:
     """VF-0001, VF-0002, ...: one more than the highest ref (by length, then text)."""
-    last = session.scalar(
-        select(Position.ref)
-        .order_by(func.length(Position.ref).desc(), Position.ref.desc())
-        .limit(1)
-    )
-    number = int(last.split("-")[1]) + 1 if last else 1
-    return f"VF-{number:04d}"
+    return next_reference(session, Position.ref, "VF-", 4)
 
 
 def create(

@@ -11,7 +11,6 @@ audited in the caller's transaction.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +25,7 @@ from baken.core.marking_store import intern, load, load_one
 from baken.core.markings import Marking
 from baken.core.models import User
 from baken.core.principals import Principal
+from baken.core.references import next_reference
 from baken.core.users import to_principal
 from baken.vetting import access, bsn
 from baken.vetting.positions import service as positions
@@ -160,10 +160,7 @@ def _check_person(name: str, birth: date, on: date) -> str:
 def next_ref(session: Session, prefix: str, column: Any, year: int) -> str:
     """The next reference of the year: one past the highest in use (refs are never
     reused, so a deleted row cannot make two alike)."""
-    stem = f"{prefix}-{year}-"
-    top = session.scalar(select(func.max(column)).where(column.like(f"{stem}%")))
-    number = int(top.rsplit("-", 1)[1]) + 1 if top and re.fullmatch(r".*-\d+", top) else 1
-    return f"{stem}{number:06d}"
+    return next_reference(session, column, f"{prefix}-{year}-", 6)
 
 
 def request(
