@@ -17,6 +17,7 @@ from baken.core.db import transaction
 from baken.core.markings import Level, Marking, Service
 from baken.core.models import AuditEntry
 from baken.holdings.service import entities
+from tests.conftest import People
 from tests.holdings.conftest import World
 
 
@@ -239,3 +240,23 @@ def test_the_link_query_uses_the_partial_index(net: World) -> None:
         plan = session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), args)
         plan = list(plan)
     assert any("ix_statements_graph_edges" in str(row) for row in plan), plan
+
+
+def test_the_ctivd_sees_both_services_material_side_by_side(net: World, people: People) -> None:
+    """No one service may read an AIVD-only and an MIVD-only statement together, so their
+    node has no high-water mark: the CTIVD's view shows it at the highest of them."""
+    mivd = people.add("mivd", Level.STG_GEHEIM, service=Service.MIVD)
+    ctivd = people.add("toezicht", Level.STG_GEHEIM, {"overseer"}, None, "CTIVD")
+    theirs = net.collection("mivd-eigen", Marking.of("STG_GEHEIM", Service.MIVD), author=mivd)
+    with transaction(net.factory) as session:
+        entities.import_ftm(
+            session,
+            principal=mivd,
+            collection_id=theirs,
+            lines=[json.dumps(_person("cor", "Cor Militair"))],
+        )
+    with transaction(net.factory) as session:
+        seen = service.neighbours(session, principal=ctivd, entity_id="anna")
+    cor = next(n for n in seen.nodes if n.id == "cor")
+    assert cor.marking.level == Level.STG_GEHEIM
+    assert seen.marking.level == Level.STG_GEHEIM

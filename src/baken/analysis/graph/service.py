@@ -28,7 +28,7 @@ from baken.core import audit, policy
 from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.marking_store import intern, load, load_one
-from baken.core.markings import UNMARKED, Marking, high_water, summary
+from baken.core.markings import UNMARKED, Marking, summary
 from baken.core.principals import Principal
 from baken.holdings.models import Statement
 from baken.holdings.statements import common_schema
@@ -201,7 +201,9 @@ class _Marks:
         key = frozenset(ids)
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = high_water(self.marks[i] for i in key)
+            # What a reader sees: the high-water mark, or for the CTIVD, which may see
+            # both services' material side by side, the highest (markings.summary).
+            found = self.cache[key] = summary(self.marks[i] for i in key)
         return found
 
 
@@ -287,7 +289,7 @@ def _assemble(
         center=center,
         nodes=nodes,
         edges=sorted(edges, key=lambda e: (e.id, e.source, e.target)),
-        marking=high_water(used) if used else UNMARKED,
+        marking=summary(used) if used else UNMARKED,
     )
 
 
@@ -445,7 +447,7 @@ def get_view(session: Session, *, principal: Principal, view_id: int) -> ViewDet
         action="graph.view.read",
         kind=VIEW,
         object_id=row.id,
-        marking=high_water([marking, graph.marking]),
+        marking=summary([marking, graph.marking]),
         details={"nodes": len(graph.nodes), "edges": len(graph.edges)},
     )
     return ViewDetail(
