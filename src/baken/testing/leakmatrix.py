@@ -18,10 +18,12 @@ Modules register two things through hooks:
 3. **Reach** — every fixture's secret is seen by some principal who may read it, so a
    route that shows nothing at all cannot pass for a safe one.
 4. **Coverage** — every route of the app has a case; a new route without one fails.
+5. **No crash** — no route answers a server error (5xx) to any principal.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import secrets
 from collections.abc import Callable, Iterable
@@ -336,12 +338,31 @@ def _call(world: World, seat: str, case: LeakCase, params: Params) -> str:
     return f"{response.status_code}\n{head}\n{response.text}"
 
 
+def _key(seat: str, case: LeakCase, params: Params) -> tuple[str, str, str, str]:
+    """One answer of the first pass: the same path asked with another query is another."""
+    query = "&".join(f"{k}={v}" for k, v in sorted((case.query or {}).items()))
+    return (seat, case.path.format(**params), case.method, query)
+
+
+def _diff(before: str, after: str, lines: int = 6) -> str:
+    """The first lines that differ, to show what a route gave away."""
+    changed = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    return "\n".join(f"    {line[:200]}" for line in changed[:lines])
+
+
 def _normal(text: str) -> str:
     return VOLATILE.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
 
 
 def _check_secrets(world: World, seat: str, case: LeakCase, text: str, problems: list[str]) -> None:
     principal = world.principals[seat]
+    if text.startswith("5"):
+        # A crash leaks nothing here, but it is a route that fails some reader.
+        problems.append(f"{case.method} {case.path} answers {text[:3]} to {seat}")
     for secret in world.secrets:
         if secret.text not in text:
             continue
@@ -376,14 +397,14 @@ def run(
         problems: list[str] = []
         reads = [c for c in cases if c.method == "GET"]
         writes = sorted((c for c in cases if c.method != "GET"), key=lambda c: c.order)
-        before: dict[tuple[str, str, str], str] = {}
+        before: dict[tuple[str, str, str, str], str] = {}
         for seat in world.principals:
             for case in reads:
                 for params in _expand(case, world):
                     text = _call(world, seat, case, params)
                     _check_secrets(world, seat, case, text, problems)
                     if case.differential:
-                        before[(seat, case.path.format(**params), case.method)] = _normal(text)
+                        before[_key(seat, case, params)] = _normal(text)
         # Non-interference: add objects no seat may read, then every read must answer alike.
         add_fixtures(world, fixtures, [HIDDEN], record=False)
         probing = set(world.principals) if probes is None else set(probes)
@@ -396,12 +417,12 @@ def run(
                 if not case.differential:
                     continue
                 for params in _expand(case, world):
-                    key = (seat, case.path.format(**params), case.method)
+                    key = _key(seat, case, params)
                     after = _normal(_call(world, seat, case, params))
                     if after != before[key]:
                         problems.append(
-                            f"{case.method} {key[1]} answers {seat} differently "
-                            "once objects it may not read exist"
+                            f"{case.method} {key[1]} answers {seat} differently once "
+                            f"objects it may not read exist:\n{_diff(before[key], after)}"
                         )
         for seat in world.principals:
             if seat not in probing:
