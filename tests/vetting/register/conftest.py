@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from baken.core.config import Settings
 from baken.core.db import transaction
-from baken.core.marking_store import intern
-from baken.vetting import access
-from baken.vetting.positions.models import Position
-from baken.vetting.screenings.models import Screening, Vgb
+from baken.vetting.register.leak import issued_vgb
+from baken.vetting.screenings.models import Vgb
 from tests.conftest import People
 from tests.vetting.positions.conftest import DAY, VWorld, build, committed
 
@@ -38,48 +36,18 @@ def issue_vgb(
 ) -> int:
     """A decided screening and its VGB, as the screenings part stores them."""
     with transaction(factory) as session:
-        position = session.get(Position, position_id)
-        assert position is not None
-        marking_id = intern(session, access.employer_marking(position.employer))
         number = session.query(Vgb).count() + 1
-        screening = Screening(
-            ref=f"VO-2026-T{number:05d}",
-            position_id=position.id,
-            employer=position.employer,
-            level=position.level,
-            kind="new",
-            person_name=name,
-            person_birth_date=date(1990, 5, 17),
-            person_bsn=bsn,
-            status="decided",
-            handled_by="UVO",
-            received_on=date(2026, 1, 6),
-            due_on=date(2026, 3, 3),
-            suspended_days=0,
-            decided_on=issued_on,
-            outcome="issued",
-            marking_id=marking_id,
-            requested_by=officer_id,
-        )
-        session.add(screening)
-        session.flush()
-        vgb = Vgb(
-            ref=f"VGB-2026-T{number:05d}",
-            screening_id=screening.id,
-            person_name=name,
-            person_bsn=bsn,
-            level=level or position.level,
+        return issued_vgb(
+            session,
+            officer_id,
+            position_id,
+            name,
+            f"2026-T{number:05d}",
+            bsn=bsn,
             scope=scope,
-            position_id=position.id,
-            location_id=position.location_id if scope == "location" else None,
-            employer=position.employer,
+            level=level,
             issued_on=issued_on,
-            status="valid",
-            marking_id=marking_id,
-        )
-        session.add(vgb)
-        session.flush()
-        return vgb.id
+        ).id
 
 
 @dataclass

@@ -31,8 +31,20 @@ ISSUED = date(2026, 2, 2)
 ON = date(2026, 2, 10)
 
 
-def issued_vgb(session: Session, officer_id: int, position_id: int, name: str, ref: str) -> Vgb:
-    """A decided screening and its location-bound VGB, as the screenings part stores them."""
+def issued_vgb(
+    session: Session,
+    officer_id: int,
+    position_id: int,
+    name: str,
+    ref: str,
+    *,
+    bsn: str = BSN,
+    scope: str = "location",
+    level: str | None = None,
+    issued_on: date = ISSUED,
+) -> Vgb:
+    """A decided screening and its VGB (location-bound unless ``scope`` says otherwise),
+    as the screenings part stores them: for the leak matrix and the register's tests."""
     from baken.vetting.positions.models import Position
 
     position = session.get(Position, position_id)
@@ -46,13 +58,13 @@ def issued_vgb(session: Session, officer_id: int, position_id: int, name: str, r
         kind="new",
         person_name=name,
         person_birth_date=date(1990, 5, 17),
-        person_bsn=BSN,
+        person_bsn=bsn,
         status="decided",
         handled_by="UVO",
         received_on=date(2026, 1, 6),
         due_on=date(2026, 3, 3),
         suspended_days=0,
-        decided_on=ISSUED,
+        decided_on=issued_on,
         outcome="issued",
         marking_id=marking_id,
         requested_by=officer_id,
@@ -63,13 +75,13 @@ def issued_vgb(session: Session, officer_id: int, position_id: int, name: str, r
         ref=f"VGB-{ref}",
         screening_id=screening.id,
         person_name=name,
-        person_bsn=BSN,
-        level=position.level,
-        scope="location",
+        person_bsn=bsn,
+        level=level or position.level,
+        scope=scope,
         position_id=position.id,
-        location_id=position.location_id,
+        location_id=position.location_id if scope == "location" else None,
         employer=position.employer,
-        issued_on=ISSUED,
+        issued_on=issued_on,
         status="valid",
         marking_id=marking_id,
     )
