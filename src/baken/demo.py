@@ -45,6 +45,12 @@ UNITS = [
         Service.JOINT,
     ),
     ("EVO", "Elektronische veiligheidsonderzoeken", "Electronic security sweeps", Service.JOINT),
+    (
+        "AIVD-BB",
+        "Bewaken en Beveiligen (fictieve eenheid)",
+        "Surveillance and Protection (fictional unit)",
+        Service.AIVD,
+    ),
 ]
 
 # username, display name, clearance, roles, service, organisation, unit, compartments
@@ -182,6 +188,16 @@ USERS: list[DemoUser] = [
         set(),
     ),
     (
+        "bewaking",
+        "Bram Bewaking",
+        Level.STG_GEHEIM,
+        {"protect_officer"},
+        Service.AIVD,
+        None,
+        "AIVD-BB",
+        set(),
+    ),
+    (
         "minister.bzk",
         "Kabinet minister BZK",
         Level.STG_ZEER_GEHEIM,
@@ -225,6 +241,16 @@ USERS: list[DemoUser] = [
         set(),
     ),
     ("nctv", "Nadia NCTV", Level.STG_GEHEIM, {"partner_recipient"}, None, "NCTV", None, set()),
+    (
+        "burgemeester",
+        "Kabinet burgemeester Zuidpolder (fictief)",
+        Level.DEP_VERTROUWELIJK,
+        {"partner_recipient"},
+        None,
+        "GEMEENTE-ZUIDPOLDER",
+        None,
+        set(),
+    ),
     (
         "slachtoffer",
         "Sanne Slachtoffer (getroffen organisatie, fictief)",

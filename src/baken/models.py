@@ -14,6 +14,10 @@ import baken.holdings.models
 import baken.notices.models
 import baken.oversight.lifecycle.models
 import baken.oversight.permissions.models
+import baken.protect.industrial.models
+import baken.protect.resilience.models
+import baken.protect.sweeps.models
+import baken.protect.threats.models
 import baken.resolve.models
 import baken.steering.models
 import baken.vetting.capacity.models

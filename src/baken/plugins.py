@@ -38,6 +38,7 @@ BUILTIN = (
     "baken.analysis.plugin",
     "baken.oversight.plugin",
     "baken.vetting.plugin",
+    "baken.protect.plugin",
     "baken.web.plugin",
 )
 

@@ -1,16 +1,67 @@
-"""Form helpers: read a marking from form fields, and turn validation errors into
-messages per field in the user's language."""
+"""Form helpers: read a marking from form fields, turn validation errors into messages per
+field in the user's language, read dates and numbers typed into forms, and run a form's
+work so that a refusal changes nothing and is on record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Form
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
+from baken.core import refusals
+from baken.core.errors import DomainError
+from baken.core.i18n import N_
 from baken.core.schemas import MarkingIn
 from baken.web.context import Ctx
+
+T = TypeVar("T")
+
+
+class FormError(DomainError):
+    """A value typed into a form that cannot be read (a date, a number)."""
+
+
+def form_date(value: str | None, *, default: date | None = None) -> date:
+    """A date typed as YYYY-MM-DD; empty gives ``default`` when there is one."""
+    text = (value or "").strip()
+    if not text and default is not None:
+        return default
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FormError(N_("give a date as YYYY-MM-DD")) from None
+
+
+def optional_date(value: str | None) -> date | None:
+    """A date typed as YYYY-MM-DD, or None when the field is empty."""
+    return form_date(value) if (value or "").strip() else None
+
+
+def form_int(value: str | None) -> int | None:
+    """A whole number from a form or query field; None when empty or not a number."""
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def page_number(ctx: Ctx, name: str = "pagina") -> int:
+    """The page asked for in the query string (1 when missing or not a number)."""
+    return max(1, form_int(ctx.request.query_params.get(name)) or 1)
+
+
+def attempt(
+    ctx: Ctx, action: str, kind: str, work: Callable[[Session], T], object_id: object = None
+) -> T:
+    """Run a form's ``work`` in a unit of work of its own as the signed-in user; when it
+    is refused (a domain reason or the policy) nothing it did stays and the refusal is
+    audited, then the error is raised again for the page to show at the form."""
+    return refusals.attempt(ctx.factory, ctx.user(), action, kind, work, object_id=object_id)
 
 
 def marking_from_form(

@@ -30,6 +30,7 @@ TEMPLATE_PACKAGES = (
     "baken.analysis",
     "baken.oversight",
     "baken.vetting",
+    "baken.protect",
 )
 
 

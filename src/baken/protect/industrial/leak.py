@@ -1,0 +1,8 @@
+"""Leak-matrix fixtures and cases for protect (industrial)."""
+
+from __future__ import annotations
+
+from baken.testing.leakmatrix import LeakCase, LeakFixture
+
+FIXTURES: list[LeakFixture] = []
+CASES: list[LeakCase] = []

@@ -1,0 +1,3 @@
+"""Tables of protect (industrial)."""
+
+from __future__ import annotations

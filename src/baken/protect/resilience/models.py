@@ -1,0 +1,3 @@
+"""Tables of protect (resilience)."""
+
+from __future__ import annotations

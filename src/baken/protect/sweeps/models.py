@@ -1,0 +1,3 @@
+"""Tables of protect (sweeps)."""
+
+from __future__ import annotations

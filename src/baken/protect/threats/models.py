@@ -1,0 +1,3 @@
+"""Tables of protect (threats)."""
+
+from __future__ import annotations
