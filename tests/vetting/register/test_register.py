@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from baken.core.db import transaction
 from baken.core.models import AuditEntry
@@ -14,6 +15,7 @@ from baken.vetting.positions.service import PositionsError
 from baken.vetting.register import service
 from baken.vetting.register.models import RegisterEntry
 from baken.vetting.register.service import RegisterError
+from baken.vetting.screenings import decisions
 from baken.vetting.screenings.models import Vgb
 from tests.vetting.register.conftest import CARLA, DAY, ISSUED, PIET, RWorld
 
@@ -232,3 +234,56 @@ def test_the_officer_deregisters_for_an_employer(rw: RWorld) -> None:
         row = s.get(RegisterEntry, entry)
         assert row is not None
         assert row.deregistered_by == rw.v.officer.id
+
+
+def test_a_withdrawn_vgb_ends_its_entries_at_every_employer(rw: RWorld) -> None:
+    """Art. 10 Wvo: a withdrawn VGB no longer carries a position of trust, at any employer
+    of the location; the withdrawal ends the entries on its date, audited."""
+    at_a = reg(rw, rw.v.employer_a, PIET, rw.v.pos_a)
+    at_b = reg(rw, rw.v.employer_b, PIET, rw.v.pos_b)
+    other = reg(rw, rw.v.employer_c, CARLA, rw.v.pos_c)
+    withdrawn_on = date(2026, 2, 20)
+    rw.v.run(
+        lambda s: decisions.withdraw(
+            s, rw.v.officer, vgb_id=rw.piet_vgb, reasons="Nieuwe feiten (fictief)", on=withdrawn_on
+        )
+    )
+    with transaction(rw.v.factory) as s:
+        ended = {e.id: e for e in s.scalars(select(RegisterEntry))}
+        audited = s.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.action == "register.deregister",
+                AuditEntry.object_id.in_([str(at_a), str(at_b)]),
+            )
+        )
+    for entry_id in (at_a, at_b):
+        assert ended[entry_id].deregistered_on == withdrawn_on
+        assert ended[entry_id].deregister_reason == service.WITHDRAWAL_REASON
+    assert ended[other].deregistered_on is None
+    assert audited == 2
+    assert vgb_status(rw, rw.piet_vgb)[0] == "withdrawn"
+    with pytest.raises(RegisterError) as exc:
+        reg(rw, rw.v.employer_a, PIET, rw.v.pos_a, on=date(2026, 2, 25))
+    assert exc.value.message == "no valid VGB for this person and position"
+
+
+def test_the_store_holds_one_active_entry_per_person_and_position(rw: RWorld) -> None:
+    """Two registrations at the same moment both pass the service's check; the partial
+    unique index refuses the second (an ended entry does not count)."""
+    first = reg(rw, rw.v.employer_a, PIET, rw.v.pos_a)
+    with transaction(rw.v.factory) as s:
+        row = s.get(RegisterEntry, first)
+        assert row is not None
+        copy = {
+            c.key: getattr(row, c.key) for c in RegisterEntry.__table__.columns if c.key != "id"
+        }
+    with transaction(rw.v.factory) as s:
+        s.add(RegisterEntry(**copy))
+        with pytest.raises(IntegrityError):
+            s.flush()
+        s.rollback()
+    with transaction(rw.v.factory) as s:
+        s.add(RegisterEntry(**{**copy, "deregistered_on": ON, "deregister_reason": "test"}))
+    assert entries(rw) == 2

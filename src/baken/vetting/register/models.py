@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from baken.core.db import Base
@@ -23,6 +23,16 @@ class RegisterEntry(Base):
     __table_args__ = (
         Index("ix_vetting_register_employer_active", "employer", "deregistered_on", "id"),
         Index("ix_vetting_register_location_active", "location_id", "deregistered_on", "id"),
+        # One active entry per person and position: the service checks it, and this index
+        # refuses the second of two registrations made at the same moment.
+        Index(
+            "uq_vetting_register_active",
+            "person_bsn",
+            "position_id",
+            unique=True,
+            sqlite_where=text("deregistered_on IS NULL"),
+            postgresql_where=text("deregistered_on IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -267,6 +267,11 @@ def _entry_page(
         status_code=status,
         markings=list(markings.values()),
         entry=entry,
+        reason=(
+            ctx._(entry.deregister_reason)
+            if entry.deregister_reason in service.SYSTEM_REASONS
+            else entry.deregister_reason
+        ),
         vgb=vgb,
         past=past,
         targets=targets,

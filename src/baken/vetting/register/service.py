@@ -29,6 +29,10 @@ changed, unless the VGB is location-bound and covers the new position. Who may m
   shows it); the old employer's entry ends on the same date. The old employer cannot move
   its staff into another employer's position: it can only deregister them.
 
+A withdrawn VGB (art. 10) ends every active entry that stands on it, on the date of the
+withdrawal (:func:`end_for_withdrawal`, called by the withdrawal itself): whatever employer
+holds the entry, as the move's old entry is ended (ADR 0014), and each ending is audited.
+
 Every look-up (:func:`by_person`, :func:`by_employer`, :func:`by_location`) is one indexed,
 paginated query through the read filter and is audited (``register.lookup``, with the
 query), also when nothing is found; an employer sees only its own organisation's entries.
@@ -40,6 +44,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
@@ -58,6 +63,11 @@ KIND = "registerinschrijving"
 VGB_KIND = "veiligheidsonderzoek"
 PAGE = 50
 LAPSE_REASON = "change of function or employer"
+WITHDRAWAL_REASON = N_("VGB withdrawn")
+# Reasons the system writes (shown translated); an officer's or employer's own reason is
+# shown as typed.
+SYSTEM_REASONS = frozenset({WITHDRAWAL_REASON})
+DUPLICATE = N_("this person is already registered at this position")
 
 
 class RegisterError(DomainError):
@@ -192,7 +202,7 @@ def _enter(
     previous: RegisterEntry | None = None,
 ) -> RegisterEntry:
     if _active_at(session, vgb.person_bsn, position.id) is not None:
-        raise RegisterError(N_("this person is already registered at this position"))
+        raise RegisterError(DUPLICATE)
     marking = access.employer_marking(position.employer)
     row = RegisterEntry(
         vgb_id=vgb.id,
@@ -210,8 +220,14 @@ def _enter(
         vgb_level=vgb.level,
         previous_id=previous.id if previous is not None else None,
     )
-    session.add(row)
-    session.flush()
+    # Two registrations at the same moment both pass the check above; the partial unique
+    # index (one active entry per person and position) refuses the second.
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise RegisterError(DUPLICATE) from None
     audit.record(
         session,
         principal=principal,
@@ -299,6 +315,29 @@ def _end(
             marking=load_one(session, vgb.marking_id),
             details={"ref": vgb.ref, "on": on.isoformat(), "reason": LAPSE_REASON},
         )
+
+
+def end_for_withdrawal(session: Session, principal: Principal, vgb: Vgb, *, on: date) -> int:
+    """End every active entry standing on ``vgb``, withdrawn on ``on``: the person may no
+    longer hold a position of trust on it. An entry registered after ``on`` (a withdrawal
+    dated back) ends on its own registration date. Deliberately not through the read
+    filter (ADR 0014): the withdrawal must end the entries of every employer. Returns how
+    many entries were ended."""
+    rows = session.scalars(
+        select(RegisterEntry)
+        .where(RegisterEntry.vgb_id == vgb.id, RegisterEntry.deregistered_on.is_(None))
+        .order_by(RegisterEntry.id)
+    ).all()
+    for entry in rows:
+        _end(
+            session,
+            principal,
+            entry,
+            on=max(on, entry.registered_on),
+            reason=WITHDRAWAL_REASON,
+            lapse=False,
+        )
+    return len(rows)
 
 
 def deregister(

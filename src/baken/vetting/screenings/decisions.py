@@ -21,6 +21,7 @@ from baken.core.marking_store import intern, load_one
 from baken.core.principals import Principal
 from baken.vetting import access
 from baken.vetting.positions.models import Position
+from baken.vetting.register import service as register
 from baken.vetting.screenings import clock
 from baken.vetting.screenings.models import Screening, Step, Suspension, Vgb
 from baken.vetting.screenings.service import (
@@ -489,6 +490,7 @@ def withdraw(session: Session, principal: Principal, *, vgb_id: int, reasons: st
         if on < vgb.issued_on:
             raise ScreeningsError(N_("dates out of order: a VGB is withdrawn after it was issued"))
         vgb.status, vgb.ended_on, vgb.end_reason = "withdrawn", on, "withdrawn"
+        ended = register.end_for_withdrawal(session, principal, vgb, on=on)
         screening = session.get(Screening, vgb.screening_id)
         assert screening is not None
         session.add(
@@ -509,5 +511,6 @@ def withdraw(session: Session, principal: Principal, *, vgb_id: int, reasons: st
             kind=KIND,
             object_id=vgb.id,
             marking=marking,
+            details={"register_entries_ended": ended},
         )
         return vgb
