@@ -1,1 +1,1 @@
-"""Protect (overview)."""
+"""Protect (overview): the dashboard of the protect parts, figures at a glance."""

@@ -1,4 +1,4 @@
-"""The fictional demo data of protect (overview)."""
+"""Protect (overview) has no demo data of its own: it shows the other parts' figures."""
 
 from __future__ import annotations
 
