@@ -471,4 +471,5 @@ def test_counts_are_exact_up_to_the_cap_and_pages_go_on(
         assert len(fourth.rows) == 1
         assert not fourth.more
         # Exact below the cap.
-        assert service.counts(session, sw.werkgever_b, DAY)["intake"] == 0
+        assert service.counts(session, sw.uvo, DAY)["opgeschort"] == 0
+        assert service.counts(session, sw.werkgever_b, DAY)["alle"] == 0

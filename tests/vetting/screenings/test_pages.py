@@ -100,6 +100,22 @@ def test_the_employer_and_another_officer_see_no_file(sw: SWorld, web: TestClien
     assert web.get("/veiligheidsonderzoeken/999999").status_code == 404
 
 
+def test_an_employer_gets_the_queues_it_has(sw: SWorld, web: TestClient) -> None:
+    """An employer has no cases of its own and takes nothing in: no "mine" or "intake"
+    tab, and asking for one shows all it may read."""
+    sw.taken_in()
+    login(web, "werkgever")
+    page = web.get("/veiligheidsonderzoeken?wachtrij=intake")
+    assert page.status_code == 200
+    assert "wachtrij=intake" not in page.text
+    assert "wachtrij=mijn" not in page.text
+    assert 'href="/veiligheidsonderzoeken?wachtrij=alle" aria-current="page"' in page.text
+    assert "Piet Proef" in page.text
+    web.cookies.clear()
+    login(web, "uvo")
+    assert "wachtrij=intake" in web.get("/veiligheidsonderzoeken").text
+
+
 def _token(sw: SWorld, who: str) -> dict[str, str]:
     from baken.core import sessions
     from baken.core.db import transaction

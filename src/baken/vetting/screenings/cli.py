@@ -32,8 +32,9 @@ def screenings(
     tabs = [queue] if queue else ["te-laat", "risico"]
     today = date.today()
     for tab in tabs:
-        if tab not in service.TABS:
-            console.print(f"[red]Unknown queue {tab!r}; one of {', '.join(service.TABS)}.[/]")
+        mine = service.tabs_for(principal)
+        if tab not in mine:
+            console.print(f"[red]Unknown queue {tab!r}; one of {', '.join(mine)}.[/]")
             raise typer.Exit(2)
         with transaction(factory) as session:
             found = service.queue(session, principal, tab=tab, today=today)

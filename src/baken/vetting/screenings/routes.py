@@ -75,7 +75,7 @@ def _queue_args(ctx: Ctx) -> tuple[str, int]:
     staff = bool({access.SCREENER, access.MANDATED} & principal.roles)
     default = "mijn" if staff else "alle"
     tab = ctx.request.query_params.get("wachtrij", default)
-    if tab not in service.TABS:
+    if tab not in service.tabs_for(principal):
         tab = default
     return tab, max(1, _int(ctx.request.query_params.get("pagina", "1")))
 
@@ -93,7 +93,7 @@ def queue_page(ctx: CtxDep) -> Response:
         title=ctx._("Security screenings"),
         markings=[r.marking for r in found.rows],
         queue=found,
-        tabs=service.TABS,
+        tabs=service.tabs_for(principal),
         label=_label,
         may_register=access.SCREENER in principal.roles,
     )

@@ -471,12 +471,24 @@ class Queue:
         return f"{CAP}+" if n > CAP else str(n)
 
 
+# The queues of those who work on cases; an employer or the oversight has no cases of
+# its own and takes no requests in, so it gets the others only.
+STAFF_ONLY = ("mijn", "intake")
+
+
+def tabs_for(principal: Principal) -> tuple[str, ...]:
+    if {access.SCREENER, access.MANDATED} & principal.roles:
+        return TABS
+    return tuple(t for t in TABS if t not in STAFF_ONLY)
+
+
 def counts(session: Session, principal: Principal, today: date) -> dict[str, int]:
-    """How many readable screenings each tab holds, counted up to :data:`CAP` (a bigger
-    number reads as "more than CAP"): one statement, each count a bounded index range
-    scan, so the worklist stays fast however many cases there are."""
+    """How many readable screenings each of the reader's tabs holds, counted up to
+    :data:`CAP` (a bigger number reads as "more than CAP"): one statement, each count a
+    bounded index range scan, so the worklist stays fast however many cases there are."""
+    tabs = tabs_for(principal)
     columns = []
-    for tab in TABS:
+    for tab in tabs:
         bounded = (
             select(literal(1))
             .select_from(Screening)
@@ -486,13 +498,15 @@ def counts(session: Session, principal: Principal, today: date) -> dict[str, int
         )
         columns.append(select(func.count()).select_from(bounded).scalar_subquery())
     found = session.execute(select(*columns)).one()
-    return {tab: int(n) for tab, n in zip(TABS, found, strict=True)}
+    return {tab: int(n) for tab, n in zip(tabs, found, strict=True)}
 
 
 def queue(
     session: Session, principal: Principal, *, tab: str = "mijn", page: int = 1, today: date
 ) -> Queue:
     """One page of a tab of the worklist, the earliest due first."""
+    if tab not in tabs_for(principal):
+        raise ScreeningsError(N_("unknown queue {tab}"), tab=tab)
     where = _tab_filter(tab, principal, today)
     totals = counts(session, principal, today)
     pages = max(1, (min(totals[tab], CAP) + PAGE - 1) // PAGE)
