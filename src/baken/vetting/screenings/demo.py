@@ -5,8 +5,8 @@ intake, a case in investigation whose clock was suspended for a foreign inquiry,
 suspended now, one overdue, one at risk, a decided case with a location-bound VGB at the
 airport for a person at EMPLOYER-A (the register demo registers them; the browser journey
 moves them to EMPLOYER-B at the same airport), a refusal under objection, and a B-level
-case at the KMar. Runs after the positions demo and uses its positions (making the few
-it needs when there are none).
+case at the KMar. Runs after the positions demo and uses its positions (and makes no
+cases when there are none).
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from baken.core.config import Settings
 from baken.core.models import User
 from baken.core.principals import Principal
 from baken.core.users import to_principal
-from baken.vetting.positions import service as positions
-from baken.vetting.positions.models import Location, Position
+from baken.vetting.positions.models import Position
 from baken.vetting.screenings import decisions, file, service
 from baken.vetting.screenings.models import Screening
 
@@ -53,56 +52,17 @@ def _pick(session: Session, employer: str, level: str | None, located: bool) -> 
     return session.scalar(query.order_by(Position.id).limit(1))
 
 
-def _positions(session: Session, uvo: Principal, today: date) -> dict[str, Position]:
-    """The airport position at EMPLOYER-A (B), an A-level one at the ministry, a C-level
-    one at EMPLOYER-A: the positions demo's, or made here if it has none."""
-    since = date(2026, 1, 1) if today >= date(2026, 1, 1) else today - timedelta(days=365)
-    airport = _pick(session, "EMPLOYER-A", "B", True) or _pick(session, "EMPLOYER-A", None, True)
-    if airport is None:
-        place = session.scalar(select(Location).where(Location.kind == "airport").limit(1))
-        if place is None:
-            place = positions.create_location(
-                session,
-                uvo,
-                code="DEMO-LUCHTHAVEN",
-                name="Luchthaven Demostad (fictief)",
-                kind="airport",
-                minister="JENV",
-                designated_on=since,
-                today=today,
-            )
-        airport = positions.create(
-            session,
-            uvo,
-            title="Beveiliger luchtzijde (fictief)",
-            level="B",
-            employer="EMPLOYER-A",
-            minister="JENV",
-            designated_on=max(since, place.designated_on),
-            location_id=place.id,
-            today=today,
-        )
-    ministry = _pick(session, "EMPLOYER-C", "A", False) or positions.create(
-        session,
-        uvo,
-        title="Beleidsmedewerker crisisbeheersing (fictief)",
-        level="A",
-        employer="EMPLOYER-C",
-        minister="BZK",
-        designated_on=since,
-        today=today,
-    )
-    plain = _pick(session, "EMPLOYER-A", "C", False) or positions.create(
-        session,
-        uvo,
-        title="Systeembeheerder (fictief)",
-        level="C",
-        employer="EMPLOYER-A",
-        minister="JENV",
-        designated_on=since,
-        today=today,
-    )
-    return {"airport": airport, "ministry": ministry, "plain": plain}
+def _positions(session: Session) -> dict[str, Position] | None:
+    """The positions demo's airport position at EMPLOYER-A (B), its A-level one at the
+    ministry and its C-level one at EMPLOYER-A; None when the positions demo made none."""
+    found = {
+        "airport": _pick(session, "EMPLOYER-A", "B", True),
+        "ministry": _pick(session, "EMPLOYER-C", "A", False),
+        "plain": _pick(session, "EMPLOYER-A", "C", False),
+    }
+    if any(p is None for p in found.values()):
+        return None
+    return {k: p for k, p in found.items() if p is not None}
 
 
 def load(session: Session, users: dict[str, int], settings: Settings) -> None:
@@ -111,7 +71,9 @@ def load(session: Session, users: dict[str, int], settings: Settings) -> None:
     if uvo is None or employer is None:
         return
     today = date.today()
-    pos = _positions(session, uvo, today)
+    pos = _positions(session)
+    if pos is None:
+        return
 
     def ask(key: str, where: str, days_ago: int, who: Principal = employer) -> int:
         name, birth, number = PEOPLE[key]
