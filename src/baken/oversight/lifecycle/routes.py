@@ -20,6 +20,7 @@ from baken.oversight.lifecycle import destruction, extensions, service
 from baken.oversight.lifecycle.destruction import Stores
 from baken.oversight.vocab import label
 from baken.web.context import Ctx, CtxDep
+from baken.web.forms import form_date
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -35,13 +36,6 @@ def _label(group: str, code: str | None, locale: str) -> str:
 
 def _run(ctx: Ctx, action: str, work: Callable[[Session], T], object_id: object = None) -> T:
     return service.attempt(ctx.factory, ctx.user(), action, work, object_id=object_id)
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise service.LifecycleError(N_("give a date as YYYY-MM-DD")) from None
 
 
 # --- the legal basis (a fragment) ----------------------------------------------------------
@@ -283,7 +277,7 @@ def dataset_extend(
             s,
             principal=principal,
             collection_id=collection_id,
-            new_until=_date(new_until),
+            new_until=form_date(new_until),
             motivation=motivation,
             today=date.today(),
         ),

@@ -7,15 +7,13 @@ reader may not read (404, exactly as for one that does not exist).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
-from baken.core import refusals
+from baken.core.errors import DomainError
 from baken.core.i18n import N_
 from baken.core.marking_store import load
 from baken.core.markings import organisation_label
@@ -25,6 +23,7 @@ from baken.vetting.positions.models import Location, Position
 from baken.vetting.positions.service import PositionsError
 from baken.vetting.vocab import label
 from baken.web.context import Ctx, CtxDep, NotFound
+from baken.web.forms import attempt, form_date, form_int, page_number
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -38,30 +37,6 @@ def _label(group: str, code: str | None, locale: str) -> str:
     return label("positions", group, code, locale)
 
 
-def _run(ctx: Ctx, action: str, work: Callable[[Session], T], object_id: object = None) -> T:
-    return refusals.attempt(
-        ctx.factory, ctx.user(), action, service.KIND, work, object_id=object_id
-    )
-
-
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise PositionsError(N_("give a date as YYYY-MM-DD")) from None
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def _page(ctx: Ctx) -> int:
-    return max(1, _int(ctx.request.query_params.get("pagina")) or 1)
-
-
 # --- positions -----------------------------------------------------------------------------
 
 
@@ -72,7 +47,7 @@ def _list_page(
     q = ctx.request.query_params
     employer = q.get("werkgever") or None
     level = q.get("niveau") or None
-    location_id = _int(q.get("locatie"))
+    location_id = form_int(q.get("locatie"))
     with ctx.db() as session:
         found = service.search(
             session,
@@ -80,7 +55,7 @@ def _list_page(
             employer=employer,
             level=level,
             location_id=location_id,
-            page=_page(ctx),
+            page=page_number(ctx),
         )
         places = service.location_names(session, principal)
         markings = load(session, {p.marking_id for p in found.rows})
@@ -130,13 +105,14 @@ def create_position(
         "location_id": location_id,
     }
     try:
-        day = parse_date(designated_on)
-        place = _int(location_id)
+        day = form_date(designated_on)
+        place = form_int(location_id)
         if location_id and place is None:
             raise PositionsError(N_("no such designated location"))
-        new_id = _run(
+        new_id = attempt(
             ctx,
             "position.create",
+            service.KIND,
             lambda s: (
                 service.create(
                     s,
@@ -151,7 +127,7 @@ def create_position(
                 ).id
             ),
         )
-    except PositionsError as exc:
+    except DomainError as exc:
         return _list_page(ctx, status=422, error=exc.translate(ctx.locale), values=values)
     return RedirectResponse(f"/vertrouwensfuncties/{new_id}", status_code=303)
 
@@ -187,9 +163,10 @@ def position_page(ctx: CtxDep, position_id: int) -> Response:
 def deactivate_position(ctx: CtxDep, position_id: int) -> Response:
     principal = ctx.user()
     try:
-        _run(
+        attempt(
             ctx,
             "position.deactivate",
+            service.KIND,
             lambda s: service.deactivate(s, principal, position_id),
             position_id,
         )
@@ -251,10 +228,11 @@ def create_location(
         "description": description,
     }
     try:
-        day = parse_date(designated_on)
-        new_id = _run(
+        day = form_date(designated_on)
+        new_id = attempt(
             ctx,
             "location.create",
+            service.KIND,
             lambda s: (
                 service.create_location(
                     s,
@@ -269,7 +247,7 @@ def create_location(
                 ).id
             ),
         )
-    except PositionsError as exc:
+    except DomainError as exc:
         return _locations_page(ctx, status=422, error=exc.translate(ctx.locale), values=values)
     return RedirectResponse(f"/locaties/{new_id}", status_code=303)
 
@@ -284,7 +262,7 @@ def location_page(ctx: CtxDep, location_id: int) -> Response:
             place = service.location(session, principal, location_id)
         except PositionsError:
             raise NotFound from None
-        found = service.search(session, principal, location_id=location_id, page=_page(ctx))
+        found = service.search(session, principal, location_id=location_id, page=page_number(ctx))
         officer = service.can_write(principal)
         active = register.count_active_at(session, principal, location_id) if officer else None
         markings = load(session, {place.marking_id, *(p.marking_id for p in found.rows)})
@@ -306,9 +284,10 @@ def location_page(ctx: CtxDep, location_id: int) -> Response:
 def deactivate_location(ctx: CtxDep, location_id: int) -> Response:
     principal = ctx.user()
     try:
-        _run(
+        attempt(
             ctx,
             "location.deactivate",
+            service.KIND,
             lambda s: service.deactivate_location(s, principal, location_id),
             location_id,
         )

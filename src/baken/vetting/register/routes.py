@@ -9,7 +9,6 @@ entry (the page shows the message), refusals of writes go through
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -17,18 +16,17 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from baken.core import refusals
 from baken.core.errors import DomainError
 from baken.core.marking_store import load
 from baken.core.markings import organisation_label
 from baken.core.principals import Principal
 from baken.vetting import access
 from baken.vetting.positions import service as positions
-from baken.vetting.positions.routes import parse_date
 from baken.vetting.register import service
 from baken.vetting.register.models import RegisterEntry
 from baken.vetting.register.service import RegisterError
 from baken.web.context import Ctx, CtxDep, NotFound
+from baken.web.forms import attempt, form_date, form_int, page_number
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -36,19 +34,6 @@ api = APIRouter(prefix="/api/v1/vetting", tags=["vetting"])
 
 T = TypeVar("T")
 Str = Annotated[str, Form(max_length=4000)]
-
-
-def _run(ctx: Ctx, action: str, work: Callable[[Session], T], object_id: object = None) -> T:
-    return refusals.attempt(
-        ctx.factory, ctx.user(), action, service.KIND, work, object_id=object_id
-    )
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _is_employer(principal: Principal) -> bool:
@@ -104,9 +89,9 @@ def register_page(ctx: CtxDep) -> Response:
     q = ctx.request.query_params
     bsn = (q.get("bsn") or "").strip()
     employer = "" if _is_employer(principal) else (q.get("werkgever") or "").strip()
-    location_id = _int(q.get("locatie"))
+    location_id = form_int(q.get("locatie"))
     active = q.get("verleden") != "1"
-    page = max(1, _int(q.get("pagina")) or 1)
+    page = page_number(ctx)
     error: str | None = None
     found: service.Page | None = None
     with ctx.db() as session:
@@ -189,12 +174,13 @@ def enrol(
     principal = ctx.user()
     values = {"bsn": bsn, "position_id": position_id, "on": on, "vgb_ref": vgb_ref, "move": move}
     try:
-        day = parse_date(on)
-        pid = _int(position_id) or 0
+        day = form_date(on)
+        pid = form_int(position_id) or 0
         if move:
-            new_id = _run(
+            new_id = attempt(
                 ctx,
                 "register.move_in",
+                service.KIND,
                 lambda s: (
                     service.move_in(
                         s,
@@ -208,9 +194,10 @@ def enrol(
                 ),
             )
         else:
-            new_id = _run(
+            new_id = attempt(
                 ctx,
                 "register.create",
+                service.KIND,
                 lambda s: (
                     service.register(
                         s,
@@ -298,10 +285,11 @@ def _refused_or_missing(ctx: Ctx, exc: DomainError) -> None:
 def deregister(ctx: CtxDep, entry_id: int, on: Str = "", reason: Str = "") -> Response:
     principal = ctx.user()
     try:
-        day = parse_date(on)
-        _run(
+        day = form_date(on)
+        attempt(
             ctx,
             "register.deregister",
+            service.KIND,
             lambda s: service.deregister(
                 s, principal, entry_id, on=day, reason=reason, today=date.today()
             ),
@@ -328,11 +316,12 @@ def move_form(ctx: CtxDep, entry_id: int) -> Response:
 def move(ctx: CtxDep, entry_id: int, position_id: Str = "", on: Str = "") -> Response:
     principal = ctx.user()
     try:
-        day = parse_date(on)
-        pid = _int(position_id) or 0
-        new_id = _run(
+        day = form_date(on)
+        pid = form_int(position_id) or 0
+        new_id = attempt(
             ctx,
             "register.change",
+            service.KIND,
             lambda s: (
                 service.change(
                     s, principal, entry_id, new_position_id=pid, on=day, today=date.today()

@@ -18,13 +18,12 @@ from sqlalchemy.orm import Session
 
 from baken.core import policy
 from baken.core.errors import DomainError
-from baken.core.i18n import N_
 from baken.vetting import access
 from baken.vetting.positions import service as positions
 from baken.vetting.screenings import clock, decisions, file, service, views
-from baken.vetting.screenings.service import ScreeningsError
 from baken.vetting.vocab import label
 from baken.web.context import Ctx, CtxDep
+from baken.web.forms import form_date, form_int
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -36,23 +35,6 @@ BASE = "/veiligheidsonderzoeken"
 
 def _label(group: str, code: str | None, locale: str) -> str:
     return label("screenings", group, code, locale)
-
-
-def _date(value: str, *, default: date | None = None) -> date:
-    text = (value or "").strip()
-    if not text and default is not None:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ScreeningsError(N_("give a date as YYYY-MM-DD")) from None
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 def _work(ctx: Ctx, work: Callable[[Session], Any]) -> DomainError | None:
@@ -77,7 +59,7 @@ def _queue_args(ctx: Ctx) -> tuple[str, int]:
     tab = ctx.request.query_params.get("wachtrij", default)
     if tab not in service.tabs_for(principal):
         tab = default
-    return tab, max(1, _int(ctx.request.query_params.get("pagina", "1")))
+    return tab, max(1, form_int(ctx.request.query_params.get("pagina", "1")) or 1)
 
 
 @pages.get(BASE)
@@ -195,12 +177,12 @@ def new_submit(
     made: list[int] = []
 
     def work(session: Session) -> None:
-        birth = _date(person_birth_date)
+        birth = form_date(person_birth_date)
         made.append(
             service.request(
                 session,
                 principal,
-                position_id=_int(position_id),
+                position_id=form_int(position_id) or 0,
                 person_name=person_name,
                 person_birth_date=birth,
                 person_bsn=person_bsn,
@@ -284,7 +266,7 @@ def act_intake(ctx: CtxDep, screening_id: int, on: Str = "") -> Response:
         screening_id,
         {"on": on},
         lambda s: service.intake(
-            s, p, screening_id=screening_id, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, on=form_date(on, default=date.today())
         ),
     )
 
@@ -294,7 +276,7 @@ def act_officers(
     ctx: CtxDep, screening_id: int, officer: Annotated[list[str] | None, Form()] = None
 ) -> Response:
     p = ctx.user()
-    ids = [_int(o) for o in (officer or [])[:50]]
+    ids = [form_int(o) or 0 for o in (officer or [])[:50]]
     return _act(
         ctx,
         screening_id,
@@ -338,7 +320,7 @@ def act_check(
             state=state,
             result=result or None,
             note=note,
-            on=_date(on, default=date.today()),
+            on=form_date(on, default=date.today()),
         ),
     )
 
@@ -375,7 +357,7 @@ def act_partner(
     values = {"partner_name": name, "partner_birth_date": birth_date}
 
     def work(s: Session) -> None:
-        birth = _date(birth_date) if birth_date.strip() else None
+        birth = form_date(birth_date) if birth_date.strip() else None
         file.set_partner(
             s, p, screening_id=screening_id, name=name, birth_date=birth, on=date.today()
         )
@@ -391,7 +373,7 @@ def act_suspend(ctx: CtxDep, screening_id: int, reason: Str = "", on: Str = "") 
         screening_id,
         {"suspend_reason": reason, "suspend_on": on},
         lambda s: decisions.suspend(
-            s, p, screening_id=screening_id, reason=reason, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, reason=reason, on=form_date(on, default=date.today())
         ),
     )
 
@@ -404,7 +386,7 @@ def act_resume(ctx: CtxDep, screening_id: int, on: Str = "") -> Response:
         screening_id,
         {"resume_on": on},
         lambda s: decisions.resume(
-            s, p, screening_id=screening_id, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, on=form_date(on, default=date.today())
         ),
     )
 
@@ -417,7 +399,7 @@ def act_extend(ctx: CtxDep, screening_id: int, reason: Str = "", on: Str = "") -
         screening_id,
         {"extend_reason": reason},
         lambda s: decisions.extend(
-            s, p, screening_id=screening_id, reason=reason, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, reason=reason, on=form_date(on, default=date.today())
         ),
     )
 
@@ -430,7 +412,7 @@ def act_hand_over(ctx: CtxDep, screening_id: int, reason: Str = "", on: Str = ""
         screening_id,
         {"handover_reason": reason},
         lambda s: decisions.hand_over(
-            s, p, screening_id=screening_id, reason=reason, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, reason=reason, on=form_date(on, default=date.today())
         ),
     )
 
@@ -443,7 +425,7 @@ def act_intend(ctx: CtxDep, screening_id: int, reasons: Str = "", on: Str = "") 
         screening_id,
         {"intend_reasons": reasons, "intend_on": on},
         lambda s: decisions.intend_refusal(
-            s, p, screening_id=screening_id, reasons=reasons, on=_date(on, default=date.today())
+            s, p, screening_id=screening_id, reasons=reasons, on=form_date(on, default=date.today())
         ),
     )
 
@@ -463,7 +445,7 @@ def act_view(
             screening_id=screening_id,
             received=received == "1",
             text=text,
-            on=_date(on, default=date.today()),
+            on=form_date(on, default=date.today()),
         ),
     )
 
@@ -483,7 +465,7 @@ def act_decide(
             screening_id=screening_id,
             outcome=outcome,
             reasons=reasons,
-            on=_date(on, default=date.today()),
+            on=form_date(on, default=date.today()),
         ),
     )
 
@@ -503,7 +485,7 @@ def act_lodge(
             screening_id=screening_id,
             step=step,
             reasons=reasons,
-            on=_date(on, default=date.today()),
+            on=form_date(on, default=date.today()),
         ),
     )
 
@@ -523,7 +505,7 @@ def act_rule(
             screening_id=screening_id,
             outcome=outcome,
             reasons=reasons,
-            on=_date(on, default=date.today()),
+            on=form_date(on, default=date.today()),
         ),
     )
 
@@ -569,7 +551,7 @@ def vgb_withdraw(ctx: CtxDep, vgb_id: int, reasons: Str = "", on: Str = "") -> R
     error = _work(
         ctx,
         lambda s: decisions.withdraw(
-            s, p, vgb_id=vgb_id, reasons=reasons, on=_date(on, default=date.today())
+            s, p, vgb_id=vgb_id, reasons=reasons, on=form_date(on, default=date.today())
         ),
     )
     if error is not None:
