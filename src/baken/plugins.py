@@ -107,6 +107,14 @@ class Hooks:
         ``{"requirements": {ref: n}, "themes": {theme: n}}``."""
 
     @hookspec
+    def baken_release_links(  # type: ignore[empty-body]
+        self, session: Session, principal: Principal, release_id: int
+    ) -> list[tuple[str, str, str]]:
+        """Links shown on a release's page in the partner portal, for a release the
+        principal may read: (href, label nl, label en). Each module reads its own rows
+        through the policy filter (protect: the threat product, to record the decision)."""
+
+    @hookspec
     def baken_leak_fixtures(self) -> list[LeakFixture]:  # type: ignore[empty-body]
         """Makers of marked objects carrying secret strings, for the leak matrix."""
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from baken.core.config import Settings
-    from baken.core.principals import ObjectKind
+    from baken.core.principals import ObjectKind, Principal
     from baken.testing.leakmatrix import LeakCase, LeakFixture
 
 
@@ -95,3 +95,19 @@ def baken_leak_fixtures() -> list[LeakFixture]:
 @hookimpl
 def baken_leak_cases() -> list[LeakCase]:
     return MODULE.leak_cases()
+
+
+@hookimpl
+def baken_release_links(
+    session: Session, principal: Principal, release_id: int
+) -> list[tuple[str, str, str]]:
+    """On a release's page in the partner portal: the threat product's record (for the
+    addressee, where it records the decision) and the resilience record (for a victim,
+    where it confirms receipt)."""
+    from baken.protect.resilience.hooks import release_links as resilience_links
+    from baken.protect.threats.hooks import release_links as threat_links
+
+    return [
+        *threat_links(session, principal, release_id),
+        *resilience_links(session, principal, release_id),
+    ]

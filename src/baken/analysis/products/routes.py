@@ -352,14 +352,23 @@ def portal_page(ctx: CtxDep) -> Response:
 
 @pages.get("/portaal/{release_id}")
 def portal_release(ctx: CtxDep, release_id: int) -> Response:
+    principal = ctx.user()
     with ctx.db() as session:
-        view = dissemination.get_release(session, principal=ctx.user(), release_id=release_id)
+        view = dissemination.get_release(session, principal=principal, release_id=release_id)
+        links = [
+            link
+            for found in ctx.registry.hook.baken_release_links(
+                session=session, principal=principal, release_id=release_id
+            )
+            for link in found
+        ]
     return render(
         ctx,
         "analysis/products/release.html",
         title=str(view.content.get("title", "")),
         markings=[view.marking],
         r=view,
+        links=links,
         **_choices(ctx),
     )
 
