@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,17 +87,42 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
 
+@contextmanager
+def database(template: str, tmp: Path, prefix: str = "baken_t") -> Iterator[Settings]:
+    """Settings on a fresh copy of the migrated template (a file copy on SQLite,
+    ``CREATE DATABASE … TEMPLATE`` on PostgreSQL, dropped afterwards)."""
+    if not PG_URL:
+        target = tmp / "baken.sqlite"
+        shutil.copy(template, target)
+        yield _fast({"data_dir": tmp, "database_url": f"sqlite:///{target}"})
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
+    try:
+        yield _fast({"data_dir": tmp, "database_url": _pg_url(name)})
+    finally:
+        _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
 @pytest.fixture
 def settings(template: str, tmp_path: Path) -> Iterator[Settings]:
-    if not PG_URL:
-        target = tmp_path / "baken.sqlite"
-        shutil.copy(template, target)
-        yield _fast({"data_dir": tmp_path, "database_url": f"sqlite:///{target}"})
-        return
-    name = f"baken_t_{uuid.uuid4().hex[:10]}"
-    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
-    yield _fast({"data_dir": tmp_path, "database_url": _pg_url(name)})
-    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+    with database(template, tmp_path) as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def msettings(template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """One database for all tests of a module, for worlds built once per module (each
+    test then makes the objects it changes)."""
+    with database(template, tmp_path_factory.mktemp("module"), "baken_m") as found:
+        yield found
+
+
+@pytest.fixture(scope="module")
+def mfactory(msettings: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(msettings)
+    yield make_sessionmaker(engine)
+    engine.dispose()
 
 
 @pytest.fixture

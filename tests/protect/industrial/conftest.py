@@ -6,8 +6,6 @@ supplier linked to it with an assignment in investigation."""
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +28,7 @@ from baken.holdings.search import SearchIndex
 from baken.holdings.service import collections, entities
 from baken.protect.industrial import service
 from baken.protect.industrial.demo import NETWORK, SUPPLIER_ENTITY
-from tests.conftest import PG_URL, People, _fast, _pg_admin, _pg_url
+from tests.conftest import People, database
 
 T = TypeVar("T")
 HIDDEN_OWNER = "Verborgen Eigenaar Zeergeheim"
@@ -107,21 +105,9 @@ class IWorld:
         return made
 
 
-def _database(tmp: Any, template: str) -> Iterator[Settings]:
-    if not PG_URL:
-        target = tmp / "baken.sqlite"
-        shutil.copy(template, target)
-        yield _fast({"data_dir": tmp, "database_url": f"sqlite:///{target}"})
-        return
-    name = f"baken_t_{uuid.uuid4().hex[:10]}"
-    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
-    yield _fast({"data_dir": tmp, "database_url": _pg_url(name)})
-    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-
-
 @pytest.fixture(scope="module")
 def iw(template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[IWorld]:
-    for settings in _database(tmp_path_factory.mktemp("industrial"), template):
+    with database(template, tmp_path_factory.mktemp("industrial")) as settings:
         engine = make_engine(settings)
         factory = make_sessionmaker(engine)
         people = People(settings, factory)

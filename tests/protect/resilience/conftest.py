@@ -5,12 +5,10 @@ author (protect officer, AIVD), a team lead, readers who may not read AIVD Stg. 
 
 from __future__ import annotations
 
-import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -22,41 +20,19 @@ from baken.analysis.products import service as products
 from baken.analysis.products.models import Product, Release
 from baken.core import refusals
 from baken.core.config import Settings
-from baken.core.db import make_engine, make_sessionmaker, transaction
+from baken.core.db import transaction
 from baken.core.markings import Level, Marking, Service
 from baken.core.principals import Principal
 from baken.holdings.leak import make_document
 from baken.protect.resilience import service
 from baken.protect.resilience.models import ResilienceAudience, ResilienceRecord
 from baken.protect.resilience.schemas import KIND
-from tests.conftest import PG_URL, People, _fast, _pg_admin, _pg_url
+from tests.conftest import People
 
 T = TypeVar("T")
 DAY = date(2026, 11, 2)
 OPEN = Marking.of("DEP_VERTROUWELIJK", Service.JOINT)
 SECRET = Marking.of("STG_GEHEIM", Service.AIVD)
-
-
-@pytest.fixture(scope="module")
-def msettings(template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The test settings of ``tests/conftest.py``, once per module."""
-    tmp: Path = tmp_path_factory.mktemp("resilience")
-    if not PG_URL:
-        target = tmp / "baken.sqlite"
-        shutil.copy(template, target)
-        yield _fast({"data_dir": tmp, "database_url": f"sqlite:///{target}"})
-        return
-    name = f"baken_r_{uuid.uuid4().hex[:10]}"
-    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
-    yield _fast({"data_dir": tmp, "database_url": _pg_url(name)})
-    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-
-
-@pytest.fixture(scope="module")
-def mfactory(msettings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(msettings)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @dataclass

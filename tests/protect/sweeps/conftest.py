@@ -13,12 +13,9 @@ Tests that change the world measure before and after, or make rows of their own.
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -28,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from baken.core.config import Settings
-from baken.core.db import make_engine, make_sessionmaker, transaction
+from baken.core.db import transaction
 from baken.core.errors import DomainError
 from baken.core.markings import Level, Service
 from baken.core.policy import PolicyDenied
@@ -36,7 +33,7 @@ from baken.core.principals import Principal
 from baken.protect.sweeps import service
 from baken.protect.sweeps.models import Finding, Meeting, Room, Sweep
 from baken.web.app import create_app
-from tests.conftest import PG_URL, People, _fast, _pg_admin, _pg_url
+from tests.conftest import People
 
 T = TypeVar("T")
 TODAY = date.today()
@@ -142,27 +139,6 @@ def build(settings: Settings, factory: sessionmaker[Session]) -> SWorld:
     world.never = world.room("Projectkamer (fictief)", level="DEP_VERTROUWELIJK", risk="laag")
     world.secret = world.room("Geheime kamer (fictief)", service="AIVD", marking_level="STG_GEHEIM")
     return world
-
-
-@pytest.fixture(scope="module")
-def msettings(template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    tmp: Path = tmp_path_factory.mktemp("sweeps")
-    if not PG_URL:
-        target = tmp / "baken.sqlite"
-        shutil.copy(template, target)
-        yield _fast({"data_dir": tmp, "database_url": f"sqlite:///{target}"})
-        return
-    name = f"baken_s_{uuid.uuid4().hex[:10]}"
-    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
-    yield _fast({"data_dir": tmp, "database_url": _pg_url(name)})
-    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-
-
-@pytest.fixture(scope="module")
-def mfactory(msettings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(msettings)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

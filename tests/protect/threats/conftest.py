@@ -11,12 +11,9 @@ another.
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -26,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from baken.analysis.products import service as products
 from baken.analysis.products.models import Product, Release
 from baken.core.config import Settings
-from baken.core.db import make_engine, make_sessionmaker, transaction
+from baken.core.db import transaction
 from baken.core.errors import DomainError
 from baken.core.markings import Level, Marking, Service
 from baken.core.policy import PolicyDenied
@@ -34,32 +31,10 @@ from baken.core.principals import Principal
 from baken.holdings.leak import make_document
 from baken.protect.threats import service
 from baken.protect.threats.models import Decision, ThreatRecord
-from tests.conftest import PG_URL, People, _fast, _pg_admin, _pg_url
+from tests.conftest import People
 
 T = TypeVar("T")
 SOURCE = Marking.of("DEP_VERTROUWELIJK", Service.JOINT)
-
-
-@pytest.fixture(scope="module")
-def msettings(template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The ``settings`` fixture of tests/conftest.py, once per module."""
-    tmp: Path = tmp_path_factory.mktemp("threats")
-    if not PG_URL:
-        target = tmp / "baken.sqlite"
-        shutil.copy(template, target)
-        yield _fast({"data_dir": tmp, "database_url": f"sqlite:///{target}"})
-        return
-    name = f"baken_t_{uuid.uuid4().hex[:10]}"
-    _pg_admin("CREATE DATABASE {} TEMPLATE {}", name, template)
-    yield _fast({"data_dir": tmp, "database_url": _pg_url(name)})
-    _pg_admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
-
-
-@pytest.fixture(scope="module")
-def mfactory(msettings: Settings) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(msettings)
-    yield make_sessionmaker(engine)
-    engine.dispose()
 
 
 def committed(factory: sessionmaker[Session], call: Callable[[Session], T]) -> T:
