@@ -440,7 +440,7 @@ def test_declarations_due_for_review_and_the_figures(iw: IWorld) -> None:
     assert figures[0][1] >= 1
     for reader in (iw.partner, iw.analyst, iw.low):
         counts = iw.run(lambda s, r=reader: service.figures(s, principal=r))  # type: ignore[misc]
-        assert [c for _, c, _ in counts] == [0, 0, 0]
+        assert [c for _, c, _, _ in counts] == [0, 0, 0]
 
 
 def test_the_rows_of_an_assignment_carry_its_marking_and_hide_with_it(iw: IWorld) -> None:

@@ -369,7 +369,7 @@ def test_partners_see_nothing_and_may_plan_nothing(sw: SWorld) -> None:
     with transaction(sw.factory) as s:
         assert service.rooms(s, sw.nctv)[0] == []
         assert meetings.meetings(s, sw.nctv, today=TODAY)[0] == []
-        assert all(count == 0 for _, count, _ in service.figures(s, principal=sw.nctv))
+        assert all(count == 0 for _, count, _, _ in service.figures(s, principal=sw.nctv))
     with pytest.raises(PolicyDenied):
         sw.run(
             lambda s: meetings.plan_meeting(
@@ -437,9 +437,9 @@ def test_reads_and_writes_are_audited(sw: SWorld) -> None:
 
 def test_figures_count_through_the_read_filter(sw: SWorld) -> None:
     with transaction(sw.factory) as s:
-        evo = {label: count for label, count, _ in service.figures(s, principal=sw.evo)}
-        low = {label: count for label, count, _ in service.figures(s, principal=sw.low)}
-        hrefs = [href for _, _, href in service.figures(s, principal=sw.evo)]
+        evo = {label: count for label, count, _, _ in service.figures(s, principal=sw.evo)}
+        low = {label: count for label, count, _, _ in service.figures(s, principal=sw.low)}
+        hrefs = [href for _, _, href, _ in service.figures(s, principal=sw.evo)]
     assert len(evo) == 3
     assert all(h.startswith("/") for h in hrefs)
     assert evo["Secure rooms overdue for a sweep"] > low["Secure rooms overdue for a sweep"]

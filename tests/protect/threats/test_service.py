@@ -278,7 +278,7 @@ def test_readers_see_only_what_they_may_read(bb: BB) -> None:
         for who in (bb.mivd, bb.partner_a):
             assert service.search(s, who)[0] == []
             assert service.dashboard(s, who).total == 0
-            assert [n for _, n, _ in service.figures(s, principal=who)] == [0] * len(
+            assert [n for _, n, _, _ in service.figures(s, principal=who)] == [0] * len(
                 service.figures(s, principal=who)
             )
             with pytest.raises(ThreatNotFound):
@@ -307,7 +307,7 @@ def test_the_dashboard_counts_and_the_figures(bb: BB) -> None:
     record_id, day = bb.released()
     with transaction(bb.factory) as s:
         after = service.dashboard(s, bb.officer)
-        figures = {label: n for label, n, _ in service.figures(s, principal=bb.officer)}
+        figures = {label: n for label, n, _, _ in service.figures(s, principal=bb.officer)}
     assert after.total == before.total + 2
     assert after.by_type.get("dreigingsanalyse", 0) == before.by_type.get("dreigingsanalyse", 0) + 1
     assert after.by_status.get("submitted", 0) == before.by_status.get("submitted", 0) + 1

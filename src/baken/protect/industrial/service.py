@@ -573,7 +573,7 @@ def search(
     return Page(rows[:PAGE], page, len(rows) > PAGE)
 
 
-def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str]]:
+def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str, bool]]:
     """The most important figures for the protect overview, counted through the read
     filter (nothing for a reader who may read no assignment)."""
     from baken.protect.industrial.dashboard import due_for_review
@@ -593,15 +593,18 @@ def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, s
             N_("Open NBIV investigations"),
             count(Assignment.status == "investigation"),
             "/bijzondere-opdrachten?status=investigation",
+            False,
         ),
         (
             N_("Declarations due for review"),
             len(due_for_review(session, principal, date.today())),
             "/industriele-veiligheid#herbeoordeling",
+            True,
         ),
         (
             N_("Defence assignments still under ABDO 2019"),
             count(Assignment.regime == ABDO, Assignment.status.not_in(CLOSED)),
             "/industriele-veiligheid#abdo",
+            False,
         ),
     ]

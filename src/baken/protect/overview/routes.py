@@ -25,9 +25,9 @@ from baken.web.render import render
 pages = APIRouter(tags=["pages"], include_in_schema=False)
 api = APIRouter(prefix="/api/v1/protect", tags=["protect"])
 
-# (label msgid, count, href) or (label msgid, count, href, alert): an alert is a figure that
-# asks for action (overdue rooms, decisions awaited); it stands out when it is not zero.
-Figures = Callable[..., list[tuple[Any, ...]]]
+# (label msgid, count, href, alert): an alert is a figure that asks for action (overdue
+# rooms, decisions awaited); it stands out when it is not zero.
+Figures = Callable[..., list[tuple[str, int, str, bool]]]
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,8 @@ def sections(session: Session, principal: Principal) -> list[tuple[Section, list
         if not policy.role_may_read(principal, section.kind):
             continue
         figures = [
-            Figure(str(f[0]), int(f[1]), str(f[2]), bool(f[3:4] and f[3]) and int(f[1]) > 0)
-            for f in _figures(section.part)(session, principal=principal)
+            Figure(label, count, href, alert and count > 0)
+            for label, count, href, alert in _figures(section.part)(session, principal=principal)
         ]
         shown.append((section, figures))
     audit.record(

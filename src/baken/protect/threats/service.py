@@ -183,7 +183,7 @@ def dashboard(session: Session, principal: Principal, *, page: int = 1) -> Dashb
     return result
 
 
-def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str]]:
+def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str, bool]]:
     """The main figures for the protect overview, counted through the read filter (the
     overview audits the page)."""
     if is_partner(principal):
@@ -192,26 +192,40 @@ def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, s
                 N_("Threat products received"),
                 reads.count(session, reads.ids(principal)),
                 "/bewaken-beveiligen",
+                False,
             ),
             (
                 N_("Awaiting your decision"),
                 reads.count(session, reads.awaiting(principal)),
                 "/bewaken-beveiligen#wacht-op-besluit",
+                True,
             ),
         ]
     submitted = reads.ids(principal).where(Product.status == "submitted")
     return [
-        (N_("Threat products"), reads.count(session, reads.ids(principal)), "/bewaken-beveiligen"),
-        (N_("Awaiting approval"), reads.count(session, submitted), "/bewaken-beveiligen#producten"),
+        (
+            N_("Threat products"),
+            reads.count(session, reads.ids(principal)),
+            "/bewaken-beveiligen",
+            False,
+        ),
+        (
+            N_("Awaiting approval"),
+            reads.count(session, submitted),
+            "/bewaken-beveiligen#producten",
+            True,
+        ),
         (
             N_("Released, awaiting a decision"),
             reads.count(session, reads.awaiting(principal)),
             "/bewaken-beveiligen#wacht-op-besluit",
+            False,
         ),
         (
             N_("Decisions on measures recorded"),
             reads.count(session, reads.decided_ids(principal)),
             "/bewaken-beveiligen#besluiten",
+            False,
         ),
     ]
 

@@ -68,9 +68,9 @@ from baken.protect.sweeps.service.rooms import (
 # --- the overview --------------------------------------------------------------------------
 
 
-def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str]]:
+def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str, bool]]:
     """The part's most important figures for the protect overview, each counted through
-    the read filter: (label msgid, count, href)."""
+    the read filter: (label msgid, count, href, asks for action)."""
     from baken.protect.sweeps.dashboard import counts
 
     found = counts(session, principal, today=date.today())
@@ -86,9 +86,14 @@ def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, s
         },
     )
     return [
-        (N_("Secure rooms overdue for a sweep"), found.overdue, "/veegonderzoeken"),
-        (N_("Open sweep findings"), found.open_findings, "/veegonderzoeken#bevindingen"),
-        (N_("Meetings in an overdue room"), found.flagged_meetings, "/vergaderingen?gemarkeerd=1"),
+        (N_("Secure rooms overdue for a sweep"), found.overdue, "/veegonderzoeken", True),
+        (N_("Open sweep findings"), found.open_findings, "/veegonderzoeken#bevindingen", True),
+        (
+            N_("Meetings in an overdue room"),
+            found.flagged_meetings,
+            "/vergaderingen?gemarkeerd=1",
+            True,
+        ),
     ]
 
 
