@@ -152,3 +152,35 @@ def test_readers_who_may_not_read_an_assignment_get_404(iw: IWorld, web: TestCli
         assert web.get(url).status_code == 404
         assert web.get(f"/leveranciers/{iw.supplier}").status_code == 404
         assert web.get(f"/api/v1/protect/assignments/{iw.assignment}").status_code == 404
+
+
+def test_a_supplier_is_corrected_from_its_page(iw: IWorld, web: TestClient) -> None:
+    supplier_id = iw.new_supplier("Te Corrigeren B.V. (fictief)", "90000088")
+    token = login(web, "nbiv")
+    url = f"/leveranciers/{supplier_id}"
+    assert f'action="{url}"' in web.get(url).text
+    bad = web.post(
+        url,
+        data={"name": " ", "country": "nl", "address": "Dijkweg 9 (fictief)"},
+        headers=csrf_headers(token),
+    )
+    assert bad.status_code == 422
+    assert 'role="alert"' in bad.text
+    assert "Dijkweg 9 (fictief)" in bad.text
+    good = web.post(
+        url,
+        data={"name": "Gecorrigeerd B.V. (fictief)", "country": "nl", "entity_id": SUPPLIER_ENTITY},
+        headers=csrf_headers(token),
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    with transaction(iw.factory) as s:
+        row = s.get(Supplier, supplier_id)
+        assert row is not None
+        assert (row.name, row.kvk, row.entity_id) == (
+            "Gecorrigeerd B.V. (fictief)",
+            "90000088",
+            SUPPLIER_ENTITY,
+        )
+    assert web.post("/leveranciers/999999", data={"name": "X", "country": "nl"},
+                    headers=csrf_headers(token)).status_code == 404  # fmt: skip

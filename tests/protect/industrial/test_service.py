@@ -5,12 +5,14 @@ item rests on, the declaration, monitoring, and the read filter everywhere."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from baken.core.markings import Level
 from baken.core.policy import PolicyDenied
 from baken.protect.industrial import checklist, dashboard, service, structure
+from baken.protect.industrial.demo import SUPPLIER_ENTITY
 from baken.protect.industrial.models import (
     Assignment,
     CheckItem,
@@ -456,3 +458,69 @@ def test_the_rows_of_an_assignment_carry_its_marking_and_hide_with_it(iw: IWorld
     assert iw.run(lambda s: checklist.findings(s, iw.low, made)) == []
     page = iw.run(lambda s: service.search(s, iw.low))
     assert made not in [a.id for a in page.rows]
+
+
+def test_relinking_a_supplier_reopens_the_structure_item_of_its_open_assignments(
+    iw: IWorld,
+) -> None:
+    supplier_id = iw.new_supplier(
+        "Herkoppeld B.V. (fictief)", "90000077", entity_id=SUPPLIER_ENTITY
+    )
+    made = iw.investigating(supplier_id=supplier_id)
+
+    def structure_to(state: str) -> None:
+        iw.run(
+            lambda s: checklist.set_check(
+                s, iw.nbiv, assignment_id=made, item="structure", state=state, on=ON, today=TODAY
+            )
+        )
+
+    iw.run(
+        lambda s: structure.check(
+            s, iw.nbiv, assignment_id=made, index=iw.index, on=ON, today=TODAY
+        )
+    )
+    structure_to("no_objections")
+
+    def update(**kw: Any) -> None:
+        args: dict[str, Any] = {"name": "Herkoppeld B.V. (fictief)", "country": "nl", "on": ON}
+        args.update(kw)
+        iw.run(lambda s: service.update_supplier(s, iw.nbiv, supplier_id, **args))
+
+    # Bad input changes nothing.
+    for kw, message in (
+        ({"name": " "}, "a supplier needs a name"),
+        ({"country": "Atlantis"}, "not a known country"),
+    ):
+        with pytest.raises(IndustrialError, match=message):
+            update(entity_id="demo-nbiv-meridian", **kw)
+    with pytest.raises(PolicyDenied):  # the oversight reads, and writes nothing
+        iw.run(
+            lambda s: service.update_supplier(
+                s, iw.ctivd, supplier_id, name="X", country="nl", on=ON
+            )
+        )
+    with pytest.raises(IndustrialError, match="no such supplier"):  # may not read it
+        iw.run(
+            lambda s: service.update_supplier(
+                s, iw.analyst, supplier_id, name="X", country="nl", on=ON
+            )
+        )
+    states = {c.item: c.state for c in iw.run(lambda s: checklist.checks(s, iw.nbiv, made))}
+    assert states["structure"] == "no_objections"
+    # The address alone: the findings still stand.
+    update(entity_id=SUPPLIER_ENTITY, address="Polderweg 1 (fictief)")
+    states = {c.item: c.state for c in iw.run(lambda s: checklist.checks(s, iw.nbiv, made))}
+    assert states["structure"] == "no_objections"
+    # Another entity: the findings were about the old one.
+    update(entity_id="demo-nbiv-meridian")
+    states = {c.item: c.state for c in iw.run(lambda s: checklist.checks(s, iw.nbiv, made))}
+    assert states["structure"] == "open"
+    with pytest.raises(IndustrialError, match="check the ownership graph first"):
+        structure_to("no_objections")
+    iw.run(
+        lambda s: structure.check(
+            s, iw.nbiv, assignment_id=made, index=iw.index, on=ON, today=TODAY
+        )
+    )
+    structure_to("no_objections")

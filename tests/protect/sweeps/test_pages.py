@@ -221,3 +221,31 @@ def test_the_api_answers_with_flags_and_hides_what_it_must(sw: SWorld, mclient: 
     listed = mclient.get("/api/v1/protect/meetings", headers={"Authorization": f"Bearer {planner}"})
     assert listed.status_code == 200
     assert all(m["flagged"] in (True, False) for m in listed.json()["meetings"])
+
+
+def test_a_room_is_reassessed_from_its_page(sw: SWorld, mclient: TestClient) -> None:
+    room_id = sw.room("Kamer voor herbeoordeling (fictief)", level="STG_CONFIDENTIEEL")
+    token = login(mclient, "evo")
+    page = mclient.get(f"/beveiligde-ruimtes/{room_id}")
+    assert f'action="/beveiligde-ruimtes/{room_id}/herbeoordelen"' in page.text
+    url = f"/beveiligde-ruimtes/{room_id}/herbeoordelen"
+    bad = mclient.post(
+        url,
+        data={"level": "STG_GEHEIM", "risk": "hoog", "location": "Vleugel Z", "owner": " "},
+        headers=csrf_headers(token),
+    )
+    assert bad.status_code == 422
+    assert 'role="alert"' in bad.text
+    assert 'value="Vleugel Z"' in bad.text
+    done = mclient.post(
+        url,
+        data={"level": "STG_GEHEIM", "risk": "hoog", "location": "Vleugel Z", "owner": "EVO"},
+        headers=csrf_headers(token),
+        follow_redirects=False,
+    )
+    text = _follow(mclient, done.status_code, done.headers["location"])
+    assert "Vleugel Z" in text
+    with transaction(sw.factory) as s:
+        row = s.get(Room, room_id)
+        assert row is not None
+        assert (row.level, row.risk, row.owner) == ("STG_GEHEIM", "hoog", "EVO")

@@ -484,3 +484,62 @@ def test_a_room_out_of_use_takes_no_sweeps_and_flags_its_meetings(sw: SWorld) ->
         lambda s: service.plan_sweep(s, sw.evo, room, planned_on=TODAY, today=TODAY),
         "this secure room is out of use",
     )
+
+
+def test_a_reassessed_room_gets_the_interval_of_its_new_level_and_risk(sw: SWorld) -> None:
+    room_id = sw.room("Herbeoordeelde kamer (fictief)", level="STG_CONFIDENTIEEL", risk="laag")
+    swept_on = TODAY - timedelta(days=30)
+    sw.swept(room_id, swept_on)
+    sw.run(
+        lambda s: service.reassess_room(
+            s, sw.evo, room_id, level="STG_ZEER_GEHEIM", risk="hoog", location="Vleugel B",
+            owner="aivd-di", today=TODAY,
+        )
+    )  # fmt: skip
+    with transaction(sw.factory) as s:
+        row = service.room(s, sw.evo, room_id)
+        assert (row.level, row.risk, row.interval_days, row.owner) == (
+            "STG_ZEER_GEHEIM",
+            "hoog",
+            90,
+            "AIVD-DI",
+        )
+        assert row.next_due_on == swept_on + timedelta(days=90)
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "room.reassess", AuditEntry.object_id == str(room_id))
+            )
+            == 1
+        )
+
+
+def test_a_reassessment_below_a_planned_meeting_or_by_a_planner_is_refused(sw: SWorld) -> None:
+    room_id = sw.room("Vergaderkamer herbeoordeling (fictief)", level="STG_GEHEIM")
+    sw.run(
+        lambda s: meetings.plan_meeting(
+            s, sw.planner, title="Overleg (fictief)", room_id=room_id, level="STG_GEHEIM",
+            planned_on=TODAY + timedelta(days=5), today=TODAY,
+        )
+    )  # fmt: skip
+
+    def reassess(who: object, **kw: str) -> None:
+        args = {"level": "STG_CONFIDENTIEEL", "risk": "midden", "location": "", "owner": "X"}
+        args.update(kw)
+        sw.run(lambda s: service.reassess_room(s, who, room_id, today=TODAY, **args))  # type: ignore[arg-type]
+
+    for kw, message in (
+        ({}, "meetings at a higher level are planned in this room: move them first"),
+        ({"level": "GEHEIM"}, "unknown classification level {level}"),
+        ({"level": "STG_GEHEIM", "risk": "extreem"}, "unknown risk {risk}"),
+        ({"level": "STG_GEHEIM", "owner": " "}, "a secure room needs an owner"),
+    ):
+        with pytest.raises(SweepsError) as err:
+            reassess(sw.evo, **kw)
+        assert err.value.message == message
+    with pytest.raises(PolicyDenied):
+        reassess(sw.planner, level="STG_GEHEIM")
+    with transaction(sw.factory) as s:
+        row = service.room(s, sw.evo, room_id)
+        assert (row.level, row.risk, row.owner) == ("STG_GEHEIM", "midden", "AIVD-DI")

@@ -32,6 +32,7 @@ from baken.protect.industrial.models import (
     Finding,
     Hosting,
     Staff,
+    Supplier,
 )
 from baken.protect.industrial.service import (
     ASSIGNMENT,
@@ -216,7 +217,9 @@ def _rests_on(session: Session, principal: Principal, row: Assignment, item: str
             (e.on for e in events(session, principal, row.id) if e.kind == "ownership_change"),
             default=None,
         )
-        if taken is None or (changed is not None and taken < changed):
+        owner = session.get(Supplier, row.supplier_id)
+        relinked = bool(seen) and owner is not None and seen[0].entity_id != owner.entity_id
+        if taken is None or relinked or (changed is not None and taken < changed):
             raise IndustrialError(
                 N_("check the ownership graph first: the structure item rests on its findings")
             )

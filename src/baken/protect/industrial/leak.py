@@ -157,6 +157,7 @@ CASES = [
     LeakCase("GET", "/leveranciers", fixture=FIXTURE),
     _post("/leveranciers", {"name": "Fout B.V.", "kvk": "12AB", "country": "nl"}),
     LeakCase("GET", "/leveranciers/{supplier_id}", fixture=FIXTURE),
+    _post("/leveranciers/{supplier_id}", {"name": "", "country": "nl"}),
     LeakCase("GET", "/bijzondere-opdrachten", fixture=FIXTURE),
     LeakCase(
         "POST",

@@ -140,8 +140,14 @@ def create_supplier(
     return RedirectResponse(f"{SUPPLIERS}/{new_id}", status_code=303)
 
 
-@pages.get(SUPPLIERS + "/{supplier_id}")
-def supplier_page(ctx: CtxDep, supplier_id: int) -> Response:
+def _supplier_page(
+    ctx: Ctx,
+    supplier_id: int,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
     principal = ctx.user()
     with ctx.db() as session:
         try:
@@ -154,12 +160,57 @@ def supplier_page(ctx: CtxDep, supplier_id: int) -> Response:
         ctx,
         "protect/industrial/supplier.html",
         title=row.name,
+        status_code=status,
         markings=list(markings.values()),
         supplier=row,
         found=found,
         marking_of=markings,
+        error=error,
+        values=values
+        or {
+            "name": row.name,
+            "country": row.country,
+            "address": row.address,
+            "entity_id": row.entity_id or "",
+        },
         **common(ctx),
     )
+
+
+@pages.get(SUPPLIERS + "/{supplier_id}")
+def supplier_page(ctx: CtxDep, supplier_id: int) -> Response:
+    return _supplier_page(ctx, supplier_id)
+
+
+@pages.post(SUPPLIERS + "/{supplier_id}")
+def update_supplier(
+    ctx: CtxDep,
+    supplier_id: int,
+    name: Str = "",
+    country: Str = "",
+    address: Str = "",
+    entity_id: Str = "",
+) -> Response:
+    principal = ctx.user()
+    values = {"name": name, "country": country, "address": address, "entity_id": entity_id}
+    try:
+        attempt(
+            ctx,
+            "supplier.update",
+            SUPPLIER,
+            lambda s: service.update_supplier(
+                s, principal, supplier_id, name=name, country=country, address=address,
+                entity_id=entity_id, on=date.today(),
+            ),
+            supplier_id,
+        )  # fmt: skip
+    except DomainError as exc:
+        if exc.message == "no such supplier":
+            raise NotFound from None
+        return _supplier_page(
+            ctx, supplier_id, status=422, error=exc.translate(ctx.locale), values=values
+        )
+    return RedirectResponse(f"{SUPPLIERS}/{supplier_id}", status_code=303)
 
 
 # --- assignments -----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from baken.core.marking_store import intern, load_one
 from baken.core.markings import Level, Marking, MarkingError, Service
 from baken.core.principals import Principal
 from baken.core.references import next_reference
-from baken.protect.industrial.models import Assignment, Supplier
+from baken.protect.industrial.models import Assignment, CheckItem, Supplier
 from baken.protect.vocab import codes
 
 SUPPLIER = "leverancier"
@@ -222,6 +222,62 @@ def supplier_row(session: Session, principal: Principal, supplier_id: int) -> Su
             policy.read_filter(principal, SUPPLIER, Supplier.marking_id),
         )
     )
+
+
+def update_supplier(
+    session: Session,
+    principal: Principal,
+    supplier_id: int,
+    *,
+    name: str,
+    country: str,
+    address: str = "",
+    entity_id: str | None = None,
+    on: date,
+) -> Supplier:
+    """Correct a supplier's name, country or address, or link it to (another) entity in
+    the holdings (NBIV officers); the KvK number identifies the supplier and stays. A new
+    entity link reopens the structure item of every open assignment of the supplier: the
+    ownership findings were about another entity."""
+    row = supplier_row(session, principal, supplier_id)
+    if row is None:
+        raise IndustrialError(N_("no such supplier"))
+    marking = load_one(session, row.marking_id)
+    policy.require_write(principal, SUPPLIER, marking)
+    name = text(name, N_("a supplier needs a name"))
+    land = check_country(country)
+    entity = (entity_id or "").strip() or None
+    if entity is not None and len(entity) > 120:
+        raise IndustrialError(N_("an entity id holds at most 120 characters"))
+    relinked = entity != row.entity_id
+    before = {"name": row.name, "country": row.country, "entity_id": row.entity_id}
+    row.name, row.country, row.address, row.entity_id = name, land, note(address), entity
+    reopened: list[int] = []
+    if relinked:
+        items = session.scalars(
+            select(CheckItem)
+            .join(Assignment, Assignment.id == CheckItem.assignment_id)
+            .where(
+                Assignment.supplier_id == row.id,
+                Assignment.status.not_in(CLOSED),
+                CheckItem.item == "structure",
+                CheckItem.state != "open",
+            )
+        )
+        for item in items:
+            item.state, item.updated_by, item.updated_on = "open", principal.id, on
+            reopened.append(item.assignment_id)
+    session.flush()
+    audit.record(
+        session,
+        principal=principal,
+        action="supplier.update",
+        kind=SUPPLIER,
+        object_id=row.id,
+        marking=marking,
+        details={"before": before, "entity_id": entity, "reopened": sorted(reopened)},
+    )
+    return row
 
 
 def supplier(session: Session, principal: Principal, supplier_id: int) -> Supplier:

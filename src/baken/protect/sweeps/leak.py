@@ -151,6 +151,13 @@ CASES = [
     ),
     LeakCase(
         "POST",
+        "/beveiligde-ruimtes/{room_id}/herbeoordelen",
+        fixture="beveiligde_ruimte",
+        form=lambda p: {"level": "STG_GEHEIM", "risk": "hoog", "location": "", "owner": "EVO"},
+        order=4,
+    ),
+    LeakCase(
+        "POST",
         "/beveiligde-ruimtes/{room_id}/buiten-gebruik",
         fixture="beveiligde_ruimte",
         form=lambda p: {},

@@ -202,6 +202,8 @@ def _room_page(
         can_plan=meetings.can_plan(principal),
         reasons=service.reasons(),
         all_levels=list(Level),
+        levels=service.room_levels(),
+        risks=service.risks(),
         error=error,
         values=values
         or {"planned_on": service.plan_next(place, today).isoformat(), "reason": "interval"},
@@ -258,6 +260,34 @@ def plan_sweep(
     except REFUSED as exc:
         return _room_page(ctx, room_id, status=422, error=exc.translate(ctx.locale), values=values)
     return RedirectResponse(f"/veegonderzoeken/{new_id}", status_code=303)
+
+
+@pages.post("/beveiligde-ruimtes/{room_id}/herbeoordelen")
+def reassess_room(
+    ctx: CtxDep,
+    room_id: int,
+    level: Str = "",
+    risk: Str = "",
+    location: Str = "",
+    owner: Str = "",
+) -> Response:
+    principal = ctx.user()
+    values = {"form": "reassess", "level": level, "risk": risk, "location": location}
+    values["owner"] = owner
+    try:
+        run(
+            ctx,
+            "room.reassess",
+            ROOM,
+            lambda s: service.reassess_room(
+                s, principal, room_id, level=level, risk=risk, location=location, owner=owner,
+                today=date.today(),
+            ),
+            room_id,
+        )  # fmt: skip
+    except REFUSED as exc:
+        return _room_page(ctx, room_id, status=422, error=exc.translate(ctx.locale), values=values)
+    return RedirectResponse(f"/beveiligde-ruimtes/{room_id}", status_code=303)
 
 
 @pages.post("/beveiligde-ruimtes/{room_id}/buiten-gebruik")

@@ -60,6 +60,7 @@ from baken.protect.sweeps.service.records import (
 from baken.protect.sweeps.service.rooms import (
     create_room,
     deactivate_room,
+    reassess_room,
     room,
     room_choices,
     rooms,
@@ -119,6 +120,7 @@ __all__ = [
     "plan_next",
     "plan_sweep",
     "reasons",
+    "reassess_room",
     "record_performed",
     "risks",
     "room",

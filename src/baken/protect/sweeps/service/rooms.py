@@ -1,10 +1,11 @@
 """Secure rooms: registered with the highest classification discussed there, owner,
 service and risk (the interval follows from level and risk); read through the read
-filter, overdue first; taken out of use."""
+filter, overdue first; reassessed when what is discussed there or the risk changes;
+taken out of use."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, or_, select
@@ -13,10 +14,10 @@ from sqlalchemy.orm import Session
 from baken.core import audit, policy
 from baken.core.i18n import N_
 from baken.core.marking_store import intern, load_one
-from baken.core.markings import Marking, Service
+from baken.core.markings import Level, Marking, Service
 from baken.core.principals import Principal
 from baken.core.references import next_reference
-from baken.protect.sweeps.models import Room
+from baken.protect.sweeps.models import Meeting, Room
 from baken.protect.sweeps.service.common import (
     DEFAULT_MARKING_LEVEL,
     PAGE,
@@ -194,5 +195,62 @@ def deactivate_room(session: Session, principal: Principal, room_id: int) -> Roo
         object_id=row.id,
         marking=marking,
         details={"ref": row.ref},
+    )
+    return row
+
+
+def reassess_room(
+    session: Session,
+    principal: Principal,
+    room_id: int,
+    *,
+    level: str,
+    risk: str,
+    location: str,
+    owner: str,
+    today: date,
+) -> Room:
+    """Reassess a room (EVO officers) when what is discussed there, its risk, place or
+    owner changes: the interval follows the new level and risk, and the next due date
+    moves with it (from the last sweep). Lowering the level below a meeting still planned
+    there is refused: move or cancel the meeting first."""
+    row = _room_row(session, principal, room_id)
+    if row is None:
+        raise SweepsError(N_("no such secure room"))
+    marking = load_one(session, row.marking_id)
+    policy.require_write(principal, ROOM, marking)
+    if not row.active:
+        raise SweepsError(N_("this secure room is out of use"))
+    owner = _text(owner, N_("a secure room needs an owner")).upper()
+    interval = interval_days(level, risk)
+    # An integrity check over every meeting planned here, readable or not (the room's
+    # keeper learns only that one exists above the new level; ADR 0015).
+    above = session.scalar(
+        select(Meeting.level)
+        .where(
+            Meeting.room_id == row.id,
+            Meeting.planned_on >= today,
+            Meeting.level.in_([lvl.name for lvl in Level if lvl > Level[level]]),
+        )
+        .limit(1)
+    )
+    if above is not None:
+        raise SweepsError(
+            N_("meetings at a higher level are planned in this room: move them first")
+        )
+    before = {"level": row.level, "risk": row.risk, "interval_days": row.interval_days}
+    row.level, row.risk, row.interval_days = level, risk, interval
+    row.location, row.owner = location.strip(), owner
+    if row.last_swept_on is not None:
+        row.next_due_on = row.last_swept_on + timedelta(days=interval)
+    session.flush()
+    audit.record(
+        session,
+        principal=principal,
+        action="room.reassess",
+        kind=ROOM,
+        object_id=row.id,
+        marking=marking,
+        details={"before": before, "level": level, "risk": risk, "interval_days": interval},
     )
     return row
