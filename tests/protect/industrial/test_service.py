@@ -314,6 +314,10 @@ def test_no_declaration_before_the_investigation_is_complete(iw: IWorld) -> None
         _declare(iw, made)
     assert "still open" in refused.value.message
     assert "Bedrijfsstructuur" in str(refused.value)
+    # The items are named in the reader's language.
+    english = refused.value.translate("en")
+    assert "still open: Company structure and foreign ownership, Personnel security" in english
+    assert "nog open: Bedrijfsstructuur en buitenlands eigendom" in refused.value.translate("nl")
     with pytest.raises(IndustrialError, match="it has not started"):
         _declare(iw, assessing)
     assert (iw.count(Declaration), iw.count(Assignment)) == before

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from baken.core import audit, policy
+from baken.core.errors import InLocale
 from baken.core.i18n import N_
 from baken.core.marking_store import load_one
 from baken.core.principals import Principal
@@ -207,6 +208,11 @@ def item_row(session: Session, row: Assignment, item: str) -> CheckItem:
     return found
 
 
+def _labels(codes: list[str]) -> InLocale:
+    """Checklist items named in the reader's language."""
+    return InLocale(lambda locale: ", ".join(label(PART, "checks", i, locale) for i in codes))
+
+
 def _rests_on(session: Session, principal: Principal, row: Assignment, item: str) -> None:
     """What an item needs before it can be closed with no objections."""
     if item == "structure":
@@ -372,21 +378,17 @@ def declare(
             N_("no declaration before the NBIV investigation is complete: it has not started")
         )
     found = {c.item: c.state for c in checks(session, principal, row.id)}
-    unfinished = [
-        label(PART, "checks", i, "nl")
-        for i in items()
-        if found.get(i) in (None, "open", "in_progress")
-    ]
+    unfinished = [i for i in items() if found.get(i) in (None, "open", "in_progress")]
     if unfinished:
         raise IndustrialError(
             N_("no declaration before the NBIV investigation is complete; still open: {items}"),
-            items=", ".join(unfinished),
+            items=_labels(unfinished),
         )
-    concerns = [label(PART, "checks", i, "nl") for i in items() if found.get(i) == "concerns"]
+    concerns = [i for i in items() if found.get(i) == "concerns"]
     if concerns:
         raise IndustrialError(
             N_("the investigation found concerns ({items}): refuse the declaration instead"),
-            items=", ".join(concerns),
+            items=_labels(concerns),
         )
     not_future(declared_on, today)
     if declared_on < row.status_on:
