@@ -14,6 +14,7 @@ from baken.notices.models import Notice
 from baken.plugins import BUILTIN, Registry, hookimpl
 from baken.testing.leakmatrix import (
     MARKINGS,
+    REASON_MARKINGS,
     REASON_SEATS,
     SEATS,
     LeakCase,
@@ -54,9 +55,11 @@ def test_every_route_leaks_nothing(app: FastAPI) -> None:
         names = set(REASON_SEATS)
     seats = [s for s in SEATS if s.name in names] if names else list(SEATS)
     assert len(seats) == len(names) or not names, "BAKEN_LEAK_SEATS names an unknown seat"
+    # BAKEN_LEAK_MARKINGS=reasons: fixtures at one marking per branch of the rule's SQL.
+    markings = REASON_MARKINGS if os.environ.get("BAKEN_LEAK_MARKINGS") == "reasons" else MARKINGS
     # Every seat reads every route; the write and non-interference passes run as one seat
     # for each reason the rule refuses (REASON_SEATS).
-    world = run(app, fixtures, cases, seats, probes=REASON_SEATS)
+    world = run(app, fixtures, cases, seats, markings, probes=REASON_SEATS)
     # The matrix really ran: many principals, every fixture reached by a reader.
     assert len(world.principals) >= (8 if names else 14)
     assert all(s.seen_by_reader for s in world.secrets if s.marking.level == 0)

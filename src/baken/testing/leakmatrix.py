@@ -204,6 +204,22 @@ MARKINGS: tuple[Marking, ...] = (
     Marking.of("STG_GEHEIM", "AIVD", originators={"PARTNER-A"}, releasable_to={"PARTNER-A"}),
 )
 
+# One marking for each branch of the rule's SQL: joint and the lowest level, a level of one
+# service, a compartment (alone and with a joint top level), the other service, released
+# to the other service, to a partner and to an employer, and a third party's material
+# (not released, and released to it). The PostgreSQL pass of `make test` runs these (the
+# full set runs on SQLite, and the rule's SQL agrees with its Python form on both stores).
+REASON_MARKINGS: tuple[Marking, ...] = tuple(
+    m
+    for m in MARKINGS
+    if m.key()
+    not in {
+        Marking.of("DEP_VERTROUWELIJK", "AIVD").key(),
+        Marking.of("STG_CONFIDENTIEEL", "JOINT").key(),
+        Marking.of("STG_ZEER_GEHEIM", "AIVD").key(),
+    }
+)
+
 # Objects only the authors may read: what the non-interference pass adds.
 HIDDEN = Marking.of("STG_ZEER_GEHEIM", "AIVD", compartments={"SCHADUW"})
 
@@ -398,13 +414,21 @@ def run(
         reads = [c for c in cases if c.method == "GET"]
         writes = sorted((c for c in cases if c.method != "GET"), key=lambda c: c.order)
         before: dict[tuple[str, str, str, str], str] = {}
+        # A list route named with a fixture expands to one request per fixture object, all
+        # alike (the path has no parameter): each seat asks it once, as every answer is
+        # checked for every secret anyway.
+        asked: set[tuple[str, str, str, str]] = set()
         for seat in world.principals:
             for case in reads:
                 for params in _expand(case, world):
+                    key = _key(seat, case, params)
+                    if key in asked:
+                        continue
+                    asked.add(key)
                     text = _call(world, seat, case, params)
                     _check_secrets(world, seat, case, text, problems)
                     if case.differential:
-                        before[_key(seat, case, params)] = _normal(text)
+                        before[key] = _normal(text)
         # Non-interference: add objects no seat may read, then every read must answer alike.
         add_fixtures(world, fixtures, [HIDDEN], record=False)
         probing = set(world.principals) if probes is None else set(probes)
@@ -413,11 +437,15 @@ def run(
                 continue
             if any(policy.can_read(principal, f.kind, HIDDEN) for f in fixtures):
                 continue
+            again: set[tuple[str, str, str, str]] = set()
             for case in reads:
                 if not case.differential:
                     continue
                 for params in _expand(case, world):
                     key = _key(seat, case, params)
+                    if key in again:
+                        continue
+                    again.add(key)
                     after = _normal(_call(world, seat, case, params))
                     if after != before[key]:
                         problems.append(
