@@ -41,8 +41,13 @@ def test_a_protect_officer_sees_each_part_and_what_asks_for_action(
         parts = s.scalars(
             select(AuditEntry.details).where(AuditEntry.action == "protect.overview")
         ).all()
+        # One entry per view: the parts' figures are not audited a second time.
+        figures = s.scalars(select(AuditEntry.action).where(AuditEntry.action.like("%.figures")))
+        assert figures.all() == []
     assert len(parts) == 2
-    assert parts[0]["parts"] == ["sweeps", "industrial", "resilience", "threats"]
+    shown: dict[str, list[int]] = parts[0]["figures"]  # type: ignore[index]
+    assert list(shown) == ["sweeps", "industrial", "resilience", "threats"]
+    assert shown["sweeps"][0] == 1
 
 
 def test_a_reader_who_may_not_read_the_room_counts_nothing(

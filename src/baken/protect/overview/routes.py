@@ -96,7 +96,8 @@ def sections(session: Session, principal: Principal) -> list[tuple[Section, list
         session,
         principal=principal,
         action="protect.overview",
-        details={"parts": [s.part for s, _ in shown]},
+        # What the reader was shown: the parts and their counts (the parts do not audit).
+        details={"figures": {s.part: [f.count for f in figs] for s, figs in shown}},
     )
     return shown
 

@@ -24,7 +24,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from baken.core import audit
 from baken.core.i18n import N_
 from baken.core.principals import Principal
 from baken.protect.sweeps.service.common import (
@@ -71,21 +70,11 @@ from baken.protect.sweeps.service.rooms import (
 
 def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, str, bool]]:
     """The part's most important figures for the protect overview, each counted through
-    the read filter: (label msgid, count, href, asks for action)."""
+    the read filter: (label msgid, count, href, asks for action). The overview audits the
+    view with the figures shown; the dashboard page audits its own."""
     from baken.protect.sweeps.dashboard import counts
 
     found = counts(session, principal, today=date.today())
-    audit.record(
-        session,
-        principal=principal,
-        action="sweeps.figures",
-        kind=ROOM,
-        details={
-            "overdue": found.overdue,
-            "open_findings": found.open_findings,
-            "flagged_meetings": found.flagged_meetings,
-        },
-    )
     return [
         (N_("Secure rooms overdue for a sweep"), found.overdue, "/veegonderzoeken", True),
         (N_("Open sweep findings"), found.open_findings, "/veegonderzoeken#bevindingen", True),
