@@ -16,7 +16,7 @@ from baken.core.markings import Level
 from baken.core.models import AuditEntry
 from baken.core.policy import PolicyDenied
 from baken.core.principals import Principal
-from baken.protect.resilience import service, victims
+from baken.protect.resilience import leak, service, victims
 from baken.protect.resilience.models import ResilienceRecord
 from baken.protect.resilience.service import RecordNotFound, ResilienceError
 from tests.protect.resilience.conftest import DAY, SECRET, World
@@ -264,7 +264,7 @@ def test_the_record_follows_its_product_when_a_source_raises_it(world: World) ->
             s, principal=world.author, product_id=product_id, kind="document", target_id=source
         )
     )
-    assert world.run(lambda s: service.marking_of(s, record_id)).level is Level.DEP_VERTROUWELIJK
+    assert world.run(lambda s: leak.marking_of(s, record_id)).level is Level.DEP_VERTROUWELIJK
     with pytest.raises(RecordNotFound):
         world.run(lambda s: service.get(s, principal=world.low, record_id=record_id))
     ids = [r.id for r in world.run(lambda s: service.dashboard(s, principal=world.low).rows)]

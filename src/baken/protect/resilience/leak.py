@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 
 from baken.analysis.products import dissemination
 from baken.analysis.products import service as products
+from baken.analysis.products.models import Product
 from baken.analysis.products.schemas import recipient_codes
+from baken.core.marking_store import intern, load_one
 from baken.core.markings import Marking
 from baken.core.principals import Principal
 from baken.protect.resilience import service
@@ -26,6 +28,24 @@ from baken.protect.resilience.schemas import KIND
 from baken.testing.leakmatrix import LeakCase, LeakFixture
 
 DAY = date(2026, 3, 2)
+
+
+def marking_of(session: Session, record_id: int) -> Marking:
+    """The stored marking of a record (for tests; no policy)."""
+    row = session.get(ResilienceRecord, record_id)
+    assert row is not None
+    return load_one(session, row.marking_id)
+
+
+def remark(session: Session, record_id: int, marking: Marking) -> None:
+    """Set a record's and its product's marking directly: the matrix (and tests) need
+    objects at exactly a given marking."""
+    row = session.get(ResilienceRecord, record_id)
+    assert row is not None
+    product = session.get(Product, row.product_id)
+    assert product is not None
+    row.marking_id = product.marking_id = intern(session, marking)
+    session.flush()
 
 
 def make_record(
@@ -45,7 +65,7 @@ def make_record(
         channel="gesprek",
         today=DAY,
     )
-    service.remark(session, record_id, marking)
+    remark(session, record_id, marking)
     row = session.get(ResilienceRecord, record_id)
     assert row is not None
     product_id = row.product_id

@@ -40,8 +40,8 @@ from baken.analysis.products.schemas import AFGIFTE, PRODUCT, STATUSES
 from baken.core import audit, policy
 from baken.core.errors import DomainError
 from baken.core.i18n import N_
-from baken.core.marking_store import intern, load, load_one
-from baken.core.markings import Level, Marking, summary
+from baken.core.marking_store import load, load_one
+from baken.core.markings import Level, summary
 from baken.core.models import User
 from baken.core.principals import Principal
 from baken.core.timeutil import utcnow
@@ -512,21 +512,3 @@ def figures(session: Session, *, principal: Principal) -> list[tuple[str, int, s
             False,
         ),
     ]
-
-
-def marking_of(session: Session, record_id: int) -> Marking:
-    """The stored marking of a record (for fixtures and tests; no policy)."""
-    row = session.get(ResilienceRecord, record_id)
-    assert row is not None
-    return load_one(session, row.marking_id)
-
-
-def remark(session: Session, record_id: int, marking: Marking) -> None:
-    """Set a record's and its product's marking directly: for the leak-matrix fixture and
-    tests only, which need objects at exactly a given marking."""
-    row = session.get(ResilienceRecord, record_id)
-    assert row is not None
-    product = session.get(Product, row.product_id)
-    assert product is not None
-    row.marking_id = product.marking_id = intern(session, marking)
-    session.flush()
