@@ -63,8 +63,17 @@ def _pg_url(database: str) -> str:
 
 
 def _fast(settings_kwargs: dict[str, object]) -> Settings:
-    # argon2 at its cheapest: the tests log in hundreds of times.
-    return Settings(argon2_time_cost=1, argon2_memory_kib=64, **settings_kwargs)  # type: ignore[arg-type]
+    # argon2 at its cheapest: the tests log in hundreds of times, all from one address
+    # ("testclient"), so the rate limits are wide open unless a test sets them
+    # (tests/web/test_rate_limits.py).
+    kwargs: dict[str, object] = {
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 64,
+        "rate_login": "100000/minute",
+        "rate_bad_token": "100000/minute",
+        "rate_token_create": "100000/minute",
+    }
+    return Settings(**(kwargs | settings_kwargs))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

@@ -71,6 +71,12 @@ def test_create_collection_upload_and_browse(web: TestClient, world: World) -> N
         follow_redirects=False,
     )
     assert uploaded.status_code == 303, uploaded.text
+    # The form sent with no file chosen (as a browser sends it: one part, no filename) and
+    # with no file part at all: the form's own message, not the generic 422 page.
+    for files in ([("files", ("", b"", "application/octet-stream"))], None):
+        empty = web.post(f"{url}/upload", data={"csrf_token": csrf}, files=files)
+        assert empty.status_code == 422
+        assert "kies een of meer bestanden" in empty.text.lower(), empty.text[-800:]
     _drain(web)
     collection = web.get(url)
     assert "notitie.txt" in collection.text

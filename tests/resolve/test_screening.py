@@ -3,6 +3,7 @@ union of what the principal may read, nothing from what they may not, and bad in
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Sequence
 from datetime import date
@@ -329,6 +330,9 @@ def test_csv_semicolons_bom_and_subset_of_columns() -> None:
     [
         (b"", "empty"),
         (b"  \n\n", "empty"),
+        # Found by tests/hostile: a BOM or Unicode spaces alone failed with an IndexError.
+        (b"\xef\xbb\xbf", "empty"),
+        ("\u00a0\u2028\x1c".encode(), "empty"),
         (b"name,birth_date\n", "no rows"),
         (b"naam,geboortedatum\nJan,1970\n", "unknown columns: naam, geboortedatum; missing: name"),
         (b"name,name\nJan,Piet\n", "repeated: name"),
@@ -339,6 +343,17 @@ def test_csv_semicolons_bom_and_subset_of_columns() -> None:
 def test_bad_csv_files_are_refused(data: bytes, says: str) -> None:
     with pytest.raises(CsvInputError, match=says):
         parse_csv(data)
+
+
+def test_csv_the_csv_module_cannot_read_is_refused_and_lone_returns_are_line_ends() -> None:
+    """Found by tests/hostile: both raised csv.Error (a 500 from the API)."""
+    assert parse_csv(b"name\rJan Jansen\r") == [ScreenQuery(("Jan Jansen",))]
+    limit = csv.field_size_limit(10)
+    try:
+        with pytest.raises(CsvInputError, match="Line 2 of the file is not valid CSV"):
+            parse_csv(b"name\nJan Jansen de Vries\n")
+    finally:
+        csv.field_size_limit(limit)
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_returned() -> None:

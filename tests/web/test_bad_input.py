@@ -247,3 +247,39 @@ def test_writing_above_ones_clearance_is_refused(
     )
     assert response.status_code == 403
     assert _count(factory, Notice) == 0
+
+
+def test_a_number_past_64_bits_is_refused_not_a_crash(
+    client: TestClient, factory: sessionmaker[Session], analyst: str
+) -> None:
+    """Found by tests/hostile: SQLite cannot bind it, PostgreSQL finds it out of range,
+    and the API answered 500."""
+    login(client, analyst)
+    big = "99999999999999999999"
+    for path in (f"/api/v1/notices/{big}", f"/api/v1/protect/rooms?page={big}"):
+        response = client.get(path)
+        assert response.status_code in {404, 422}, path
+        assert response.headers["content-type"].startswith("application/problem+json")
+        _clean(response.text)
+    assert _last_refusal(factory).outcome in {"404", "422"}
+
+
+def test_the_api_document_names_its_refusals_and_media_types(client: TestClient) -> None:
+    """Found by tests/hostile: the document promised FastAPI's 422 shape as JSON and
+    JSON for the JSON-lines and STIX downloads; the answers are problem details and
+    those media types."""
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        if not path.startswith("/api/"):
+            continue
+        for operation in operations.values():
+            for status in ("401", "403", "404", "422"):
+                assert list(operation["responses"][status]["content"]) == [
+                    "application/problem+json"
+                ], (path, status)
+    for path, media_type in (
+        ("/api/v1/holdings/collections/{collection_id}/entities", "application/x-ndjson"),
+        ("/api/v1/analysis/exchange/collections/{collection_id}/ftm", "application/x-ndjson"),
+        ("/api/v1/analysis/products/{product_id}/stix", "application/stix+json"),
+    ):
+        assert list(paths[path]["get"]["responses"]["200"]["content"]) == [media_type]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     lockout_threshold: int = Field(default=5, ge=1)
     lockout_base_seconds: int = Field(default=30, ge=1)
     lockout_max_seconds: int = Field(default=3600, ge=1)
+    # Rate limits (``limits`` notation, e.g. "20/minute"), a moving window in each web
+    # process: sign-in attempts and failed API tokens per client address, new API tokens
+    # per user. The lockout above holds per account across processes; these slow password
+    # spraying over many accounts and token guessing (see docs/architecture.md).
+    rate_login: str = "20/minute"
+    rate_bad_token: str = "30/minute"  # noqa: S105 (a rate, not a secret)
+    rate_token_create: str = "20/hour"  # noqa: S105 (a rate, not a secret)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     # Cookies get the Secure flag when served behind TLS; set this in production.
     secure_cookies: bool = False
@@ -47,6 +54,19 @@ class Settings(BaseSettings):
     # The address Spark's executors reach this process (the driver) at; loopback suits a
     # cluster on this machine only.
     spark_driver_host: str = "127.0.0.1"
+
+    @field_validator("rate_login", "rate_bad_token", "rate_token_create")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a rate: write it as COUNT/PERIOD, e.g. 20/minute"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

@@ -258,10 +258,16 @@ def _ingest_uploads(ctx: Ctx, collection_id: int, files: list[UploadFile]) -> in
 
 @uploads.post("/collecties/{collection_id}/upload")
 def collection_upload(
-    ctx: CtxDep, collection_id: int, files: Annotated[list[UploadFile], File()]
+    ctx: CtxDep,
+    collection_id: int,
+    # Optional here so that a form sent without a file gets the form's own message
+    # ("choose one or more files"), not the generic 422 page; a file part without a
+    # name (what a browser sends when none was chosen) arrives as an empty string.
+    files: Annotated[list[UploadFile | str] | None, File()] = None,
 ) -> Response:
+    chosen = [f for f in files or [] if not isinstance(f, str)]
     try:
-        _ingest_uploads(ctx, collection_id, files)
+        _ingest_uploads(ctx, collection_id, chosen)
     except HoldingsError as exc:
         return _collection_page(ctx, collection_id, status=422, errors=_errors(ctx, exc))
     return RedirectResponse(f"/collecties/{collection_id}", status_code=303)
@@ -513,7 +519,12 @@ def api_entity(ctx: CtxDep, entity_id: str) -> dict[str, Any]:
     return data
 
 
-@api.get("/collections/{collection_id}/entities", summary="FtM export (JSON lines)")
+@api.get(
+    "/collections/{collection_id}/entities",
+    summary="FtM export (JSON lines)",
+    response_class=StreamingResponse,
+    responses={200: {"description": "FtM JSON lines", "content": {"application/x-ndjson": {}}}},
+)
 def api_export(ctx: CtxDep, collection_id: int) -> StreamingResponse:
     principal = ctx.user()
     with ctx.db() as session:

@@ -41,7 +41,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from followthemoney import model
@@ -504,6 +504,18 @@ def screen_batch(
 # -- CSV ------------------------------------------------------------------------------
 
 
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The reader's rows; what the csv module cannot read is the file's fault."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise CsvInputError(
+            N_("Line {line} of the file is not valid CSV ({reason})."),
+            line=getattr(reader, "line_num", 0),
+            reason=str(exc),
+        ) from None
+
+
 def parse_csv(data: bytes) -> list[ScreenQuery]:
     """The queries of a screening CSV: a header with ``name`` and any of
     ``birth_date``, ``nationality``, ``identifier`` (comma or semicolon separated);
@@ -520,10 +532,14 @@ def parse_csv(data: bytes) -> list[ScreenQuery]:
         raise CsvInputError(
             N_("The file is not UTF-8 text (byte {position})."), position=exc.start
         ) from None
+    if not text.strip():  # a byte-order mark or Unicode spaces only
+        raise CsvInputError(N_("The file is empty."))
     first = text.lstrip().splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text.lstrip("\r\n")), delimiter=delimiter)
-    header = [h.strip().lower() for h in next(reader)]
+    # newline="": the csv module reads line ends itself (a lone \r too), as its docs ask.
+    reader = csv.reader(io.StringIO(text.lstrip("\r\n"), newline=""), delimiter=delimiter)
+    rows = _csv_rows(reader)
+    header = [h.strip().lower() for h in next(rows)]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     missing = [c for c in CSV_REQUIRED if c not in header]
     doubled = sorted({h for h in header if header.count(h) > 1})
@@ -540,7 +556,7 @@ def parse_csv(data: bytes) -> list[ScreenQuery]:
         )
     queries: list[ScreenQuery] = []
     bad: list[tuple[int, DomainError]] = []
-    for row in reader:
+    for row in rows:
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue

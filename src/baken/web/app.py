@@ -11,8 +11,9 @@ from baken import __version__
 from baken.core.config import Settings
 from baken.core.db import make_engine, make_sessionmaker
 from baken.plugins import Registry, registry
-from baken.web import errors
+from baken.web import accesslog, errors
 from baken.web.middleware import BodyLimitRefusal, SecurityHeaders
+from baken.web.ratelimit import RateLimits
 
 
 def create_app(settings: Settings | None = None, reg: Registry | None = None) -> FastAPI:
@@ -32,6 +33,8 @@ def create_app(settings: Settings | None = None, reg: Registry | None = None) ->
     app.state.registry = reg
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.rate_limits = RateLimits(settings)
+    accesslog.install()  # no query strings (search terms, BSNs) in the access log
     for router in reg.collect(reg.hook.baken_routers):
         # FastAPI's own cap: 413 by Content-Length up front or as a chunked body
         # streams. Set per router, so the answer passes through BodyLimitRefusal.

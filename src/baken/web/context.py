@@ -18,6 +18,7 @@ from baken.core.db import transaction
 from baken.core.principals import Principal
 from baken.core.sessions import resolve, resolve_token
 from baken.plugins import Registry
+from baken.web.ratelimit import client_address, limits_of
 
 SESSION_COOKIE = "baken_session"
 PRELOGIN_COOKIE = "baken_prelogin"
@@ -138,9 +139,14 @@ def _authenticate(request: Request) -> tuple[Ctx, bool]:
     stale = False
     with ctx.db() as session:
         if auth.lower().startswith("bearer "):
+            # An address that sent too many bad tokens is not even checked until its
+            # window clears; each bad token counts.
+            limits, address = limits_of(request), client_address(request)
+            limits.check(limits.bad_token, address)
             ctx.principal = resolve_token(session, bearer=auth[7:].strip())
             ctx.via_token = True
             if ctx.principal is None:
+                limits.hit(limits.bad_token, address)
                 raise LoginRequired()
         elif cookie:
             active = resolve(session, settings=settings, token=cookie)

@@ -11,11 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baken.core import audit
 from baken.core.db import transaction
 from baken.core.errors import DomainError
+from baken.core.i18n import N_
 from baken.core.policy import PolicyDenied
 from baken.web.context import (
     SESSION_COOKIE,
@@ -25,6 +27,7 @@ from baken.web.context import (
     NotFound,
     bare_context,
 )
+from baken.web.ratelimit import TooManyAttempts
 
 log = logging.getLogger("baken.web")
 
@@ -107,6 +110,59 @@ def refusal(
     return response
 
 
+# What every refusal of the JSON API looks like (RFC 9457), for its OpenAPI document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": "string"}},
+                    "msg": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+API_REFUSALS = (400, 401, 403, 404, 413, 422, 429)
+
+
+def document_refusals(app: FastAPI) -> None:
+    """Say in the OpenAPI document what the API answers when it refuses: problem details
+    (``application/problem+json``) for each refusal, instead of FastAPI's default 422
+    (``application/json``, a shape this app never sends)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for path, operations in schema.get("paths", {}).items():
+            if not path.startswith("/api/"):
+                continue
+            for operation in operations.values():
+                for status in API_REFUSALS:
+                    operation["responses"][str(status)] = {
+                        "description": TITLES[status],
+                        "content": {"application/problem+json": problem},
+                    }
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     # Field locations and messages only: the input is the sender's own and is not echoed.
     return [
@@ -116,6 +172,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
+    document_refusals(app)
+
     # Plain functions: Starlette runs them in the thread pool, so auditing the refusal
     # (a database write) never blocks the event loop.
     @app.exception_handler(LoginRequired)
@@ -130,6 +188,16 @@ def install(app: FastAPI) -> None:
         response = RedirectResponse(target, status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
+
+    @app.exception_handler(TooManyAttempts)
+    def _too_many(request: Request, exc: TooManyAttempts) -> Response:
+        return refusal(
+            request,
+            429,
+            f"rate limited: {exc.door}",
+            N_("Too many attempts from your address. Try again in a minute."),
+            headers={"Retry-After": str(exc.retry_after)},
+        )
 
     @app.exception_handler(CsrfFailed)
     def _csrf(request: Request, exc: CsrfFailed) -> Response:
@@ -173,11 +241,27 @@ def install(app: FastAPI) -> None:
         status = exc.status_code if 400 <= exc.status_code < 600 else 400
         return refusal(request, status, f"http {status}", headers=dict(exc.headers or {}))
 
+    @app.exception_handler(OverflowError)
+    def _overflow(request: Request, exc: OverflowError) -> Response:
+        # A number in the request past what the database stores (SQLite's 64 bits).
+        return refusal(
+            request, 422, "number out of range", N_("A number in the request is out of range.")
+        )
+
+    @app.exception_handler(DataError)
+    def _data(request: Request, exc: DataError) -> Response:
+        # PostgreSQL's own "numeric value out of range" (SQLSTATE 22003) for such a number.
+        if getattr(exc.orig, "sqlstate", None) == "22003":
+            return _overflow(request, OverflowError(str(exc.orig)))
+        return _crash(request, exc)
+
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         return refusal(request, 422, "invalid request", errors=_validation_errors(exc))
 
     @app.exception_handler(Exception)
     def _crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        # The handler runs outside the ``except`` block: hand the exception over, or the
+        # log says "NoneType: None" instead of the traceback.
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return refusal(request, 500, f"error {type(exc).__name__}")

@@ -18,6 +18,8 @@ from baken.core.models import User
 from baken.core.schemas import MarkingOut
 from baken.notices import service as notices
 from baken.web.context import LANG_COOKIE, PRELOGIN_COOKIE, SESSION_COOKIE, CtxDep
+from baken.web.errors import record_refusal
+from baken.web.ratelimit import TooManyAttempts, client_address, limits_of
 from baken.web.render import render
 
 pages = APIRouter(tags=["pages"], include_in_schema=False)
@@ -83,27 +85,37 @@ def login(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=500)] = "/",
 ) -> Response:
-    error = None
-    with ctx.db() as session:
-        try:
-            new = sessions.login(
-                session, settings=ctx.settings, username=username, password=password
-            )
-        except sessions.LockedOut:
-            error = ctx._("Too many failed attempts. The account is locked for a while.")
-        except sessions.LoginFailed:
-            error = ctx._("Wrong username or password.")
-    if error is not None:
-        return render(
+    def again(error: str, status: int = 401, headers: dict[str, str] | None = None) -> Response:
+        response = render(
             ctx,
             "login.html",
-            status_code=401,
+            status_code=status,
             title=ctx._("Sign in"),
             next=_safe_next(next),
             error=error,
             notice=None,
             username=username,
         )
+        response.headers.update(headers or {})
+        return response
+
+    limits = limits_of(ctx.request)
+    try:
+        limits.hit(limits.login, client_address(ctx.request))
+    except TooManyAttempts as exc:
+        # Not tried at all: no failed-login count, no session; the refusal is audited.
+        record_refusal(ctx.request, 429, "rate limited: login")
+        message = ctx._("Too many sign-in attempts from your address. Try again in a minute.")
+        return again(message, 429, {"Retry-After": str(exc.retry_after)})
+    with ctx.db() as session:
+        try:
+            new = sessions.login(
+                session, settings=ctx.settings, username=username, password=password
+            )
+        except sessions.LockedOut:
+            return again(ctx._("Too many failed attempts. The account is locked for a while."))
+        except sessions.LoginFailed:
+            return again(ctx._("Wrong username or password."))
     response = RedirectResponse(_safe_next(next), status_code=303)
     # A fresh token at login: a session id planted before login is never used after it.
     response.set_cookie(
@@ -172,17 +184,26 @@ def account_token_create(
     days: Annotated[int, Form(ge=1, le=366)] = 90,
 ) -> Response:
     principal = ctx.user()
-    new_token, error = None, None
+    new_token, error, status = None, None, 201
+    limits = limits_of(ctx.request)
+    try:
+        limits.hit(limits.token_create, str(principal.id))
+    except TooManyAttempts:
+        record_refusal(ctx.request, 429, "rate limited: token_create")
+        error, status = ctx._("You made too many API tokens in a short time. Try again later."), 429
     with ctx.db() as session:
-        try:
-            new_token, _ = sessions.create_token(session, principal=principal, name=name, days=days)
-        except sessions.TokenError as exc:
-            error = ctx._(str(exc))
+        if error is None:
+            try:
+                new_token, _ = sessions.create_token(
+                    session, principal=principal, name=name, days=days
+                )
+            except sessions.TokenError as exc:
+                error, status = ctx._(str(exc)), 422
         tokens = sessions.list_tokens(session, principal=principal)
     return render(
         ctx,
         "account.html",
-        status_code=422 if error else 201,
+        status_code=status,
         title=ctx._("My account"),
         tokens=tokens,
         new_token=new_token,
@@ -386,6 +407,8 @@ class TokenCreate(BaseModel):
 @api.post("/tokens", status_code=201, summary="Make an API token for yourself")
 def api_token_create(ctx: CtxDep, data: TokenCreate) -> dict[str, Any]:
     principal = ctx.user()
+    limits = limits_of(ctx.request)
+    limits.hit(limits.token_create, str(principal.id))  # 429 with Retry-After when full
     with ctx.db() as session:
         token, public = sessions.create_token(
             session, principal=principal, name=data.name, days=data.days

@@ -134,6 +134,9 @@ def test_an_employer_asking_for_another_employers_staff_is_refused_and_audited(
     login(client, "werkgever")
     answer = client.get("/api/v1/vetting/register", params={"employer": "EMPLOYER-C"})
     assert answer.status_code == 422
+    # Problem details, as every refusal of the API (it was plain JSON: tests/hostile).
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["status"] == 422
     assert "Carla" not in answer.text
     by_person = client.get("/api/v1/vetting/register", params={"bsn": CARLA})
     assert by_person.json()["entries"] == []

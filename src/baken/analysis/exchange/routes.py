@@ -118,7 +118,12 @@ def product_misp(ctx: CtxDep, product_id: int) -> Response:
     return _download(export)
 
 
-@api.get("/products/{product_id}/stix", summary="A cyber product as a STIX 2.1 bundle")
+@api.get(
+    "/products/{product_id}/stix",
+    summary="A cyber product as a STIX 2.1 bundle",
+    response_class=Response,
+    responses={200: {"description": "STIX 2.1 bundle", "content": {"application/stix+json": {}}}},
+)
 def api_product_stix(ctx: CtxDep, product_id: int) -> Response:
     return product_stix(ctx, product_id)
 
@@ -131,6 +136,8 @@ def api_product_misp(ctx: CtxDep, product_id: int) -> Response:
 @api.get(
     "/exchange/collections/{collection_id}/ftm",
     summary="A collection's entities as FtM JSON lines (readable statements only)",
+    response_class=Response,
+    responses={200: {"description": "FtM JSON lines", "content": {"application/x-ndjson": {}}}},
 )
 def api_collection_ftm(ctx: CtxDep, collection_id: int) -> Response:
     return collection_ftm(ctx, collection_id)

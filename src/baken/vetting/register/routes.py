@@ -26,6 +26,7 @@ from baken.vetting.register import service
 from baken.vetting.register.models import RegisterEntry
 from baken.vetting.register.service import RegisterError
 from baken.web.context import Ctx, CtxDep, NotFound
+from baken.web.errors import TITLES
 from baken.web.forms import attempt, form_date, form_int, page_number
 from baken.web.render import render
 
@@ -388,7 +389,13 @@ def api_register(
         except DomainError as exc:  # committed with its audit entry, then answered
             error, found = exc, None
     if error is not None:
-        return JSONResponse({"detail": error.translate(ctx.locale)}, status_code=422)
+        # Problem details, as every other refusal of the API (RFC 9457).
+        problem = {"type": "about:blank", "title": TITLES[422], "status": 422}
+        return JSONResponse(
+            {**problem, "detail": error.translate(ctx.locale)},
+            status_code=422,
+            media_type="application/problem+json",
+        )
     if found is None:
         return {"page": 1, "more": False, "entries": []}
     return {
