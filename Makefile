@@ -56,12 +56,19 @@ lock: $(UV) ## Regenerate requirements.lock (LOCK_ARGS=--upgrade to bump version
 
 # The CLI keeps its data (default SQLite database, ...) here.
 run: export BAKEN_DATA_DIR ?= $(CURDIR)/var
+# small | default | large (see `baken demo --help`).
+DEMO_SIZE ?= default
 run: install ## Migrate, load demo data and serve on http://127.0.0.1:8000
 	mkdir -p "$(BAKEN_DATA_DIR)"
 	$(VENV)/bin/baken db upgrade
-	$(VENV)/bin/baken demo
-	@# The fictional demo corpus, ingested as an analyst would (resumes; stores nothing twice).
-	$(VENV)/bin/baken ingest "$(BAKEN_DATA_DIR)/demo-corpus" --collection osint-demo --user analist.zg
+	$(VENV)/bin/baken demo --size small
+	@# The rest loads while the server already serves (same services, policy and audit;
+	@# each step resumes and stores nothing twice): the fictional demo corpus ingested as
+	@# an analyst would, then the generated documents, the bulk dataset and more screenings.
+	@echo "Loading the rest of the demo world in the background: $(BAKEN_DATA_DIR)/demo-load.log"
+	@# At a lower priority, so that the server answers first.
+	{ nice -n 10 $(VENV)/bin/baken ingest "$(BAKEN_DATA_DIR)/demo-corpus" -c osint-demo -u analist.zg \
+		&& nice -n 10 $(VENV)/bin/baken demo --size $(DEMO_SIZE); } > "$(BAKEN_DATA_DIR)/demo-load.log" 2>&1 &
 	$(VENV)/bin/baken serve --host 127.0.0.1 --port 8000
 
 lint: install ## ruff check, ruff format --check, mypy

@@ -131,11 +131,11 @@ def test_demo_loads_once_and_prints_users(
     monkeypatch: pytest.MonkeyPatch, factory: sessionmaker[Session]
 ) -> None:
     monkeypatch.setenv("BAKEN_DEMO_PASSWORD", "demo-wachtwoord-1")
-    first = runner.invoke(app, ["demo"])
+    first = runner.invoke(app, ["demo", "--size", "small"])
     assert first.exit_code == 0, first.output
     assert "demo-wachtwoord-1" in first.output
     assert "analist.zg" in first.output
-    second = runner.invoke(app, ["demo"])
+    second = runner.invoke(app, ["demo", "--size", "small"])
     assert second.exit_code == 0
     assert "demo-wachtwoord-1" not in second.output
     assert "already loaded" in second.output

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from baken.core import backup_cli
 from baken.core.config import Settings
 from baken.core.markings import Level, Service
 
@@ -26,6 +27,7 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+backup_cli.register(app)
 console = Console()
 err = Console(stderr=True)
 
@@ -169,14 +171,53 @@ def demo(
     reset_passwords: Annotated[
         bool, typer.Option(help="Give the demo users new passwords and print them again.")
     ] = False,
+    size: Annotated[
+        str,
+        typer.Option(
+            help="small: the base world (for tests); default: adds 2,000 generated documents, "
+            "a 1,000-row bulk dataset and a screening in every state (make run); large: "
+            "30,000 documents and 100,000 bulk rows (benchmark scale)."
+        ),
+    ] = "default",
 ) -> None:
     """Load the fictional demo world (idempotent) and print the demo users."""
-    from baken.demo import load_demo
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
+    from baken.demo import load_demo
+    from baken.demo_world.sizes import SizeError, size_of
+
+    try:
+        wanted = size_of(size)
+    except SizeError as exc:
+        err.print(f"[red]--size: {exc}.[/] Nothing was changed.")
+        raise typer.Exit(2) from None
     settings = _settings()
     password = os.environ.get("BAKEN_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    with console.status("Loading the demo world…"):
-        created, users = load_demo(settings, password=password, reset=reset_passwords)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    with bar:
+        created, users = load_demo(
+            settings, password=password, reset=reset_passwords, size=wanted, progress=progress
+        )
     table = Table(
         "username",
         "role",

@@ -1,18 +1,23 @@
 """The fictional demo world: units of AIVD, MIVD and joint units, one user for every
-role and clearance level, and each module's part through the ``baken_demo`` hook.
+role and clearance level, and each module's part through the ``baken_demo`` hook (size
+``small``); sizes ``default`` and ``large`` add the mass data of :mod:`baken.demo_world`.
 
 Everything here is invented for the demo, except public facts from DOMAIN.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from baken.core.config import Settings
 from baken.core.db import make_engine, make_sessionmaker, transaction
 from baken.core.markings import Level, Service
 from baken.core.models import User
 from baken.core.users import UserCreate, UserPublic, create, ensure_unit, hasher, list_users
+from baken.demo_world.sizes import Size, size_of
 from baken.plugins import registry
 
 UNITS = [
@@ -274,54 +279,92 @@ USERS: list[DemoUser] = [
 ]
 
 
+Progress = Callable[[str, int, int], None]
+NAMES = frozenset(u[0] for u in USERS)
+
+
 def load_demo(
-    settings: Settings, *, password: str, reset: bool = False
+    settings: Settings,
+    *,
+    password: str,
+    reset: bool = False,
+    size: str | Size = "default",
+    progress: Progress | None = None,
 ) -> tuple[bool, list[UserPublic]]:
-    """Load the world if it is not there yet; returns (created now, the users)."""
+    """Load the world if it is not there yet, then bring it up to ``size`` (``small``:
+    the units, users and every module's part; ``default`` and ``large`` add the generated
+    documents, the bulk dataset and more screenings). Returns (created now, the users).
+
+    An unknown size raises :class:`~baken.demo_world.sizes.SizeError` before anything is
+    written. ``progress(step, done, total)`` is told how far the long steps are.
+    """
+    wanted = size if isinstance(size, Size) else size_of(size)
+    tell = progress or _quiet
     factory = make_sessionmaker(make_engine(settings))
     with transaction(factory) as session:
         exists = session.scalar(select(User.id).where(User.username == USERS[0][0]))
         created = exists is None
         if created:
-            for code, nl, en, unit_service in UNITS:
-                ensure_unit(session, code=code, name_nl=nl, name_en=en, service=unit_service)
-            ids: dict[str, int] = {}
-            for username, name, level, roles, service, org, unit, comps in USERS:
-                ids[username] = create(
-                    session,
-                    settings=settings,
-                    principal=None,
-                    data=UserCreate(
-                        username=username,
-                        display_name=name,
-                        password=password,
-                        clearance=level,
-                        service=service,
-                        organisation=org,
-                        unit=unit,
-                        roles=frozenset(roles),
-                        compartments=frozenset(comps),
-                    ),
-                ).id
-            # In module order (pluggy would call the last registered first): a module's
-            # demo may build on the worlds of the modules it depends on.
-            given = {"session": session, "users": ids, "settings": settings}
-            for impl in registry().hook.baken_demo.get_hookimpls():
-                impl.function(**{name: given[name] for name in impl.argnames})
+            _create_world(session, settings, password, tell)
         elif reset:
-            names = [u[0] for u in USERS]
-            session.execute(
-                update(User)
-                .where(User.username.in_(names))
-                .values(
-                    password_hash=hasher(settings).hash(password),
-                    failed_logins=0,
-                    locked_until=None,
-                )
-            )
-        people = [
-            u
-            for u in list_users(session, principal=None)
-            if u.username in {row[0] for row in USERS}
-        ]
+            _set_password(session, settings, password)
+    if wanted.documents or wanted.bulk_rows or wanted.screenings:
+        from baken.demo_world.load import build
+
+        with transaction(factory) as session:
+            found = session.execute(
+                select(User.username, User.id).where(User.username.in_(NAMES))
+            ).tuples()
+            ids = {username: user_id for username, user_id in found}
+        build(settings, factory, size=wanted, users=ids, progress=tell)
+    with transaction(factory) as session:
+        people = [u for u in list_users(session, principal=None) if u.username in NAMES]
     return created, people
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    return None
+
+
+def _set_password(session: Session, settings: Settings, password: str) -> None:
+    """One password for every demo user: hashed once (argon2 with the settings' cost),
+    which keeps loading fast; the demo users share the password anyway."""
+    session.execute(
+        update(User)
+        .where(User.username.in_(NAMES))
+        .values(password_hash=hasher(settings).hash(password), failed_logins=0, locked_until=None)
+    )
+
+
+def _create_world(session: Session, settings: Settings, password: str, tell: Progress) -> None:
+    for code, nl, en, unit_service in UNITS:
+        ensure_unit(session, code=code, name_nl=nl, name_en=en, service=unit_service)
+    # Each account is made with a cheap hash, then all get the one real hash below.
+    cheap = settings.model_copy(update={"argon2_time_cost": 1, "argon2_memory_kib": 64})
+    ids: dict[str, int] = {}
+    for username, name, level, roles, service, org, unit, comps in USERS:
+        ids[username] = create(
+            session,
+            settings=cheap,
+            principal=None,
+            data=UserCreate(
+                username=username,
+                display_name=name,
+                password=password,
+                clearance=level,
+                service=service,
+                organisation=org,
+                unit=unit,
+                roles=frozenset(roles),
+                compartments=frozenset(comps),
+            ),
+        ).id
+    _set_password(session, settings, password)
+    # In module order (pluggy would call the last registered first): a module's demo may
+    # build on the worlds of the modules it depends on.
+    given = {"session": session, "users": ids, "settings": settings}
+    impls = registry().hook.baken_demo.get_hookimpls()
+    for done, impl in enumerate(impls):
+        tell("modules", done, len(impls))
+        impl.function(**{name: given[name] for name in impl.argnames})
+    tell("modules", len(impls), len(impls))

@@ -173,3 +173,107 @@ def load(session: Session, users: dict[str, int], settings: Settings) -> None:
     if kmar is not None:
         service.mandate(session, uvo, screening_id=sid, party="KMAR")
         take_in(sid, kmar)
+
+
+# The cases ``baken demo --size default`` adds so that every status (and every VGB status)
+# shows: each is a step further along the objection and appeal road, a withdrawn VGB and
+# a doubtful KMar case handed to the AIVD. Not in the small world, whose counts the tests
+# and the browser journeys rely on.
+MORE_PEOPLE = {
+    "voornemen": ("Vera Voornemen (fictief)", date(1983, 8, 14), "100000095"),
+    "beroep": ("Bert Beroep (fictief)", date(1970, 10, 2), "100000101"),
+    "hoger": ("Hanna Hogerberoep (fictief)", date(1968, 5, 27), "100000113"),
+    "ingetrokken": ("Ivo Ingetrokken (fictief)", date(1988, 11, 9), "100000125"),
+    "overgedragen": ("Olaf Overdracht (fictief)", date(1994, 2, 17), "100000137"),
+}
+
+
+def load_more(session: Session, users: dict[str, int], settings: Settings) -> int:
+    """Add the cases for the remaining statuses; returns how many were made (0 when they
+    exist already, or when the users or positions they need are missing)."""
+    uvo = _principal(session, users, "uvo")
+    employer = _principal(session, users, "werkgever")
+    kmar = _principal(session, users, "kmar")
+    pos = _positions(session)
+    if uvo is None or employer is None or kmar is None or pos is None:
+        return 0
+    first = MORE_PEOPLE["voornemen"][2]
+    if session.scalar(select(Screening.id).where(Screening.person_bsn == first)) is not None:
+        return 0
+    today = date.today()
+
+    def case(key: str, where: str, days_ago: int, who: Principal) -> tuple[int, date]:
+        name, birth, number = MORE_PEOPLE[key]
+        position = pos[where]
+        on = max(today - timedelta(days=days_ago), position.designated_on)
+        sid = service.request(
+            session, who, position_id=position.id, person_name=name,
+            person_birth_date=birth, person_bsn=number, on=on,
+        ).id  # fmt: skip
+        return sid, on
+
+    def refused(sid: int, start: date, uvo: Principal = uvo) -> None:
+        service.intake(session, uvo, screening_id=sid, on=start)
+        decisions.intend_refusal(
+            session, uvo, screening_id=sid, on=start + timedelta(days=25),
+            reasons="Onverklaarde financiële banden met een buitenlandse overheid.",
+        )  # fmt: skip
+        decisions.record_view(
+            session, uvo, screening_id=sid, received=False, text="",
+            on=start + timedelta(days=40),
+        )  # fmt: skip
+        decisions.decide(
+            session, uvo, screening_id=sid, outcome="refused",
+            reasons="Geen zienswijze ontvangen; de twijfel blijft.", on=start + timedelta(days=42),
+        )  # fmt: skip
+
+    def contest(sid: int, start: date, steps: tuple[str, ...]) -> None:
+        day = start + timedelta(days=50)
+        for n, step in enumerate(steps):
+            decisions.lodge(
+                session, uvo, screening_id=sid, step=step, reasons="Betrokkene komt op.", on=day
+            )
+            if n < len(steps) - 1:
+                day += timedelta(days=30)
+                decisions.rule(
+                    session, uvo, screening_id=sid, outcome="dismissed",
+                    reasons="De weigering blijft in stand.", on=day,
+                )  # fmt: skip
+                day += timedelta(days=10)
+
+    # Intended refusal, waiting for the person's view.
+    sid, start = case("voornemen", "ministry", 45, uvo)
+    service.intake(session, uvo, screening_id=sid, on=start)
+    decisions.intend_refusal(
+        session, uvo, screening_id=sid, on=start + timedelta(days=30),
+        reasons="Verzwegen verblijf in een land met een offensief inlichtingenprogramma.",
+    )  # fmt: skip
+    # Refused, objection dismissed, appeal pending at the court.
+    sid, start = case("beroep", "ministry", 200, uvo)
+    refused(sid, start)
+    contest(sid, start, ("objection", "appeal"))
+    # ... and one more step: higher appeal pending at the Raad van State.
+    sid, start = case("hoger", "ministry", 300, uvo)
+    refused(sid, start)
+    contest(sid, start, ("objection", "appeal", "higher_appeal"))
+    # Issued, then withdrawn (art. 10).
+    sid, start = case("ingetrokken", "plain", 150, employer)
+    service.intake(session, uvo, screening_id=sid, on=start)
+    vgb = decisions.decide(
+        session, uvo, screening_id=sid, outcome="issued", reasons="Geen bezwaren gebleken.",
+        on=start + timedelta(days=20),
+    )  # fmt: skip
+    if vgb is not None:
+        decisions.withdraw(
+            session, uvo, vgb_id=vgb.id, on=start + timedelta(days=90),
+            reasons="Nieuwe feiten: veroordeling voor omkoping.",
+        )  # fmt: skip
+    # At the KMar under mandate, handed to the AIVD on doubt (the KMar never refuses).
+    sid, start = case("overgedragen", "airport", 20, employer)
+    service.mandate(session, uvo, screening_id=sid, party="KMAR")
+    service.intake(session, kmar, screening_id=sid, on=start)
+    decisions.hand_over(
+        session, kmar, screening_id=sid, reason="Twijfel over contacten in het buitenland.",
+        on=start + timedelta(days=6),
+    )  # fmt: skip
+    return len(MORE_PEOPLE)
