@@ -25,7 +25,9 @@ $(UV):
 
 $(STAMP): $(UV) requirements.lock pyproject.toml package.json package-lock.json scripts/system-deps
 	scripts/system-deps
-	$(UV) pip sync --python $(VENV)/bin/python --require-hashes requirements.lock
+	@# Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE set (as on CI machines)
+	@# every process would otherwise compile scipy, spaCy, Spark, … again (seconds each).
+	$(UV) pip sync --python $(VENV)/bin/python --require-hashes --compile-bytecode requirements.lock
 	$(UV) pip install --python $(VENV)/bin/python --no-deps -e .
 	@# Front-end packages come from the npm registry; a bare Debian machine gets npm first.
 	command -v npm >/dev/null || { apt-get update -q && apt-get install -y -q nodejs npm; }
@@ -48,6 +50,8 @@ catalogs: $(STAMP)
 		$(VENV)/bin/pybabel -q compile -d $(LOCALE_DIR) -D messages; fi
 
 install: $(STAMP) $(HTMX) $(CYTOSCAPE) catalogs ## Create .venv, install locked deps, htmx, compile catalogs
+	@# Baken's own bytecode too (only what changed; __pycache__ is gitignored).
+	$(VENV)/bin/python -m compileall -q -j 0 src
 
 lock: $(UV) ## Regenerate requirements.lock (LOCK_ARGS=--upgrade to bump versions)
 	$(UV) pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
