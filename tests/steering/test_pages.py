@@ -61,6 +61,11 @@ def test_planner_journey(client: TestClient, world: World, factory: sessionmaker
     assert solved.status_code == 303
     version = client.get(solved.headers["location"])
     assert "A-2 vast" in version.text
+    assert re.search(r"<title>[^<]* — versie \d+ · Baken", version.text)
+    client.cookies.set("baken_lang", "en")
+    english = client.get(solved.headers["location"]).text
+    assert re.search(r"<title>[^<]* — version \d+ · Baken", english), english[:400]
+    client.cookies.delete("baken_lang")
     assert "<svg" in version.text  # the coverage charts
     csv = client.get(solved.headers["location"] + "/export.csv")
     assert csv.headers["content-type"].startswith("text/csv")

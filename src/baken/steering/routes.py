@@ -460,7 +460,7 @@ def version_detail(
     return render(
         ctx,
         "steering/version.html",
-        title=f"{plan.title} — versie {version.number}",
+        title=ctx._("{plan} — version {number}").format(plan=plan.title, number=version.number),
         markings=[version.marking, plan.marking, *([other.marking] if other else [])],
         version=version,
         plan=plan,
