@@ -35,6 +35,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Response, 
 
 from baken.core.config import Settings
 from baken.demo import load_demo
+from baken.holdings.nlp.loopback import check_loopback_only
 from baken.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,31 +68,6 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def listening_addresses(port: int) -> set[str]:
-    """The local addresses with a listening TCP socket on ``port`` (Linux /proc)."""
-    found: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            local, state = line.split()[1], line.split()[3]
-            address, hex_port = local.split(":")
-            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
-                found.add(_address(address))
-    return found
-
-
-def _address(hex_address: str) -> str:
-    raw = bytes.fromhex(hex_address)
-    if len(raw) == 4:
-        return socket.inet_ntop(socket.AF_INET, raw[::-1])
-    # IPv6 in /proc is four little-endian 32-bit words.
-    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
-    return socket.inet_ntop(socket.AF_INET6, words)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -156,7 +132,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     try:
         _wait_until_up(proc, url, log)
-        assert listening_addresses(port) == {"127.0.0.1"}, listening_addresses(port)
+        check_loopback_only(port)  # the same check that keeps Frog on loopback
         yield Server(url, PASSWORD)
     finally:
         _stop(proc)
