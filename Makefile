@@ -13,7 +13,7 @@ LOCALE_DIR := src/baken/locale
 HTMX := src/baken/web/static/lib/htmx.min.js
 CYTOSCAPE := src/baken/web/static/lib/cytoscape.min.js
 
-.PHONY: help install lock run lint test bench clean catalogs
+.PHONY: help install lock run lint audit test bench clean catalogs
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -80,7 +80,10 @@ lint: install ## ruff check, ruff format --check, mypy
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	$(VENV)/bin/mypy
 
-test: install ## Lint, then pytest on SQLite and on a throwaway PostgreSQL (PYTEST_ARGS=...)
+audit: install ## Known vulnerabilities in the locked dependencies (pip-audit; ADR 0017)
+	$(VENV)/bin/python -m baken.testing.depaudit
+
+test: install ## Lint, dependency audit, then pytest on SQLite and on a throwaway PostgreSQL (PYTEST_ARGS=...)
 	bash scripts/test-all $(PYTEST_ARGS)
 
 bench: install ## Run the benchmarks package
