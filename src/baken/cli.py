@@ -51,7 +51,15 @@ def serve(
     """Serve the web UI and the HTTP API."""
     import uvicorn
 
+    from baken.core import runlock
+
     settings = _settings()
+    try:
+        # Held while serving: `baken restore` is refused meanwhile (and the reverse).
+        lock = runlock.hold_shared(settings)
+    except runlock.InUse as exc:
+        err.print(f"[red]Not started: {exc}.[/]")
+        raise typer.Exit(2) from None
     if settings.is_sqlite and workers > 1:
         err.print("[yellow]SQLite serves one writer at a time: using 1 worker.[/]")
         workers = 1
@@ -68,6 +76,7 @@ def serve(
         proxy_headers=False,
         server_header=False,
     )
+    lock.close()
 
 
 @db_app.command("upgrade")

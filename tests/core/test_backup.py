@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from baken.cli import app
-from baken.core import audit, backup, backup_cli
+from baken.core import audit, backup, backup_cli, runlock
 from baken.core.backup import (
     MANIFEST,
     BackupError,
@@ -447,3 +449,44 @@ def test_the_commands_back_up_restore_and_report(
     assert "Data checksum differs" in broken.output
     assert not stray.exists()
     assert _actions(target)[-1] == ("backup.restore", "failed")
+
+
+def test_a_restore_is_refused_while_a_server_runs_and_a_server_while_a_restore_runs(
+    backup_copy: Path, target: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process holding the data folder as `baken serve` does, then killed with -9: the
+    # kernel lets go of its lock, so no stale lock outlives it.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_AS_SERVER, str(target.data_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        with pytest.raises(BackupError, match="is running on") as refused:
+            restore_backup(target, backup_copy)
+        assert "stop it before restoring" in str(refused.value)
+        _untouched(target)
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    # While a restore holds the folder, the server does not start.
+    _env(monkeypatch, target)
+    with runlock.exclusive(target):
+        served = runner.invoke(app, ["serve", "--port", "1"])
+    assert served.exit_code == 2
+    assert "a restore is under way" in served.output
+    result = restore_backup(target, backup_copy)
+    assert result.ok
+
+
+HOLD_AS_SERVER = """
+import sys, time
+from pathlib import Path
+from baken.core import runlock
+from baken.core.config import Settings
+lock = runlock.hold_shared(Settings(data_dir=Path(sys.argv[1])))
+print("holding", flush=True)
+time.sleep(120)
+"""

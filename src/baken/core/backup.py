@@ -45,7 +45,7 @@ from sqlalchemy import Connection, column, create_engine, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from baken.core import audit
+from baken.core import audit, runlock
 from baken.core.backup_parts import (
     BackupError,
     Progress,
@@ -533,6 +533,18 @@ def _check_compatible(settings: Settings, manifest: Manifest) -> bool:
     return bool(manifest.migration != head)
 
 
+@contextmanager
+def _alone(settings: Settings) -> Iterator[None]:
+    try:
+        with runlock.exclusive(settings):
+            yield
+    except runlock.InUse:
+        raise BackupError(
+            N_("a Baken server or worker is running on {path}; stop it before restoring"),
+            path=str(settings.data_dir),
+        ) from None
+
+
 def _target_contents(settings: Settings) -> list[str]:
     """What the target already holds (empty: nothing)."""
     found = []
@@ -583,8 +595,9 @@ def restore_backup(
     Every check (checksums, dialect, migration, an empty target unless ``force``) runs
     before anything is changed. ``anchor`` is an audit head kept apart from the backup
     (the manifest is not signed): the restored chain is checked against it as well.
-    Stop the server first."""
-    with opened(src) as root:
+    Refused while a server or worker runs on the data folder (:mod:`baken.core.runlock`),
+    which cannot start until the restore is done."""
+    with _alone(settings), opened(src) as root:
         manifest = read_manifest(root, progress)
         behind = _check_compatible(settings, manifest)
         with _reachable(settings):

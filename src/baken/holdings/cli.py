@@ -385,12 +385,19 @@ def worker(
 ) -> None:
     """Run ingest tasks from the PostgreSQL queue (Procrastinate); start on any number
     of machines."""
+    from baken.core import runlock
     from baken.holdings.queue import PROCRASTINATE_QUEUE, ensure_schema, procrastinate_app
 
     settings = Settings()
     if settings.is_sqlite:
         err.print("[red]The worker needs PostgreSQL (BAKEN_DATABASE_URL).[/]")
         raise typer.Exit(2)
+    try:
+        # Held while working: `baken restore` is refused meanwhile (and the reverse).
+        lock = runlock.hold_shared(settings)
+    except runlock.InUse as exc:
+        err.print(f"[red]Not started: {exc}.[/]")
+        raise typer.Exit(2) from None
     app = procrastinate_app(settings)
     app.open()
     try:
@@ -403,6 +410,7 @@ def worker(
         wait=not once,
         install_signal_handlers=not once,
     )
+    lock.close()
 
 
 def register(app: typer.Typer) -> None:
