@@ -333,13 +333,19 @@ def test_a_foreign_backup_is_refused(
 
 def test_the_wrong_dialect_is_refused(backup_copy: Path, tmp_path: Path) -> None:
     other = (
-        _fast({"database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+        _fast(
+            {
+                "data_dir": tmp_path / "d",
+                "database_url": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+            }
+        )
         if not PG_URL
         else _fast({"data_dir": tmp_path / "d", "database_url": f"sqlite:///{tmp_path}/x.db"})
     )
     with pytest.raises(BackupError, match="this Baken is configured for"):
         restore_backup(other, backup_copy)
     assert not (tmp_path / "x.db").exists()
+    assert not (tmp_path / "d").exists()  # not even the data folder (or its lock file)
 
 
 def test_missing_and_unusable_paths_are_refused(

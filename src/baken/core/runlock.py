@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO
 
 from baken.core.config import Settings
@@ -45,6 +45,9 @@ def hold_shared(settings: Settings) -> IO[str]:
 def exclusive(settings: Settings) -> Iterator[None]:
     """Hold the folder alone (a restore). Raises :class:`InUse` while a server or worker
     runs on it."""
+    # A folder that is not there yet has no server; made here, it goes again if the
+    # restore is refused, so a refusal leaves nothing behind.
+    made = not settings.data_dir.exists()
     handle = _open(settings)
     try:
         try:
@@ -58,5 +61,11 @@ def exclusive(settings: Settings) -> Iterator[None]:
         handle.write(f"restore {os.getpid()}\n")
         handle.flush()
         yield
+    except BaseException:
+        if made:
+            (settings.data_dir / LOCK_NAME).unlink(missing_ok=True)
+            with suppress(OSError):
+                settings.data_dir.rmdir()  # only if nothing else was put there
+        raise
     finally:
         handle.close()
