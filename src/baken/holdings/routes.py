@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -49,8 +50,36 @@ def holdings_runtime(ctx: Ctx) -> runtime.Runtime:
         if found is None:
             found = runtime.start(ctx.settings, ctx.factory)
             state.holdings = found
+            clean_spools()
             threading.Thread(target=_resume, args=(found, ctx), daemon=True).start()
     return found
+
+
+# Uploads are spooled to a folder named after the serving process, so that the folders
+# of a process that died mid-upload (kill -9) can be told apart and removed.
+SPOOL_PREFIX = "baken-upload-"
+
+
+def _spool_dir() -> tempfile.TemporaryDirectory[str]:
+    return tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
+
+
+def clean_spools() -> None:
+    """Remove the spool folders of processes that are gone."""
+    for path in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*-*"):
+        pid = path.name.removeprefix(SPOOL_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        pass
+    return True
 
 
 def _resume(rt: runtime.Runtime, ctx: Ctx) -> None:
@@ -227,7 +256,7 @@ def _ingest_uploads(ctx: Ctx, collection_id: int, files: list[UploadFile]) -> in
     rt = holdings_runtime(ctx)
     blobs = BlobStore(ctx.settings.blob_dir)
     tasks: list[int] = []
-    with tempfile.TemporaryDirectory(prefix="baken-upload-") as tmp, ctx.db() as session:
+    with _spool_dir() as tmp, ctx.db() as session:
         job_id = ingest.new_job(
             session,
             principal=principal,

@@ -22,6 +22,8 @@ ERROR_TITLES = (
     N_("The data sent is not valid"),
     N_("Too many attempts; wait a moment"),
     N_("Something went wrong on our side"),
+    N_("Baken is briefly unavailable; try again in a moment"),
+    N_("The storage is full"),
 )
 
 # The detail of the CSRF refusal in baken.web.errors.

@@ -103,8 +103,12 @@ def run(
 def again(
     run_id: Annotated[int, typer.Argument(help="A failed run.")],
     user: UserOption,
+    abandoned: Annotated[
+        bool,
+        typer.Option(help="The process running this queued or running run is gone: rerun it."),
+    ] = False,
 ) -> None:
-    """Run a failed run again."""
+    """Run a failed run again (with --abandoned: one a killed process left unfinished)."""
     from baken.resolve import service
     from baken.resolve.routes import engine_for
 
@@ -113,6 +117,19 @@ def again(
     principal = _principal(factory, user)
     try:
         with transaction(factory) as session:
+            state = service.get_run(session, principal=principal, run_id=run_id).state
+    except Exception as exc:
+        raise _fail(exc) from None
+    if state in ("queued", "running") and not abandoned:
+        err.print(
+            f"[red]Run #{run_id} is {state}. If no process runs it any more (it was "
+            f"killed), `baken xref again {run_id} --abandoned` runs it again.[/]"
+        )
+        raise typer.Exit(2)
+    try:
+        with transaction(factory) as session:
+            if abandoned:
+                service.abandon(session, principal=principal, run_id=run_id)
             service.rerun(session, principal=principal, run_id=run_id)
             name = service.get_run(session, principal=principal, run_id=run_id).engine
         service.execute(

@@ -228,6 +228,27 @@ def rerun(session: Session, *, principal: Principal, run_id: int) -> int:
     return run.id
 
 
+def abandon(session: Session, *, principal: Principal, run_id: int) -> bool:
+    """Mark failed a run left ``queued`` or ``running`` by a process that ended (killed):
+    its store transaction never committed, so it stored nothing. The caller vouches that
+    the process is gone. Returns whether the run was busy."""
+    run = _run_row(session, principal, run_id)
+    marking = load_one(session, run.marking_id)
+    policy.require_write(principal, XREF, marking)
+    if run.state not in ("queued", "running"):
+        return False
+    run.state, run.error, run.finished_at = "failed", "abandoned; run it again", utcnow()
+    audit.record(
+        session,
+        principal=principal,
+        action="xref.abandon",
+        kind=XREF,
+        object_id=run.id,
+        marking=marking,
+    )
+    return True
+
+
 def interrupted(session: Session, before: datetime) -> int:
     """Runs left ``running`` or ``queued`` by a process that ended (created ``before``
     this one started): failed, to run again."""
@@ -276,7 +297,7 @@ def execute(
         last[0] = now
         with transaction(factory) as s:
             row = s.get(XrefRun, run_id)
-            if row is not None:
+            if row is not None and row.state == "running":
                 row.step, row.done, row.total = step, done, total
 
     try:
@@ -327,7 +348,9 @@ def execute(
         )
         with transaction(factory) as session:
             failed = session.get(XrefRun, run_id)
-            if failed is not None:
+            # Not a run another process completed meanwhile (a rerun of a run wrongly
+            # thought abandoned): its pairs stand.
+            if failed is not None and failed.state != "done":
                 failed.state, failed.error, failed.finished_at = "failed", message[:2000], utcnow()
                 audit.record(
                     session,

@@ -3,6 +3,7 @@ problem details for the API. Nothing internal is shown, and every refusal is aud
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -11,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from baken.core import audit
@@ -43,7 +44,11 @@ TITLES = {
     422: "The data sent is not valid",
     429: "Too many attempts; wait a moment",
     500: "Something went wrong on our side",
+    503: "Baken is briefly unavailable; try again in a moment",
+    507: "The storage is full",
 }
+# Full disks: the write is refused (nothing half-written stays, see holdings.blobs).
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 def record_refusal(request: Request, status: int, reason: str) -> None:
@@ -133,7 +138,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
 }
-API_REFUSALS = (400, 401, 403, 404, 413, 422, 429)
+API_REFUSALS = (400, 401, 403, 404, 413, 422, 429, 503, 507)
 
 
 def document_refusals(app: FastAPI) -> None:
@@ -253,6 +258,34 @@ def install(app: FastAPI) -> None:
         # PostgreSQL's own "numeric value out of range" (SQLSTATE 22003) for such a number.
         if getattr(exc.orig, "sqlstate", None) == "22003":
             return _overflow(request, OverflowError(str(exc.orig)))
+        return _crash(request, exc)
+
+    @app.exception_handler(OperationalError)
+    def _database_gone(request: Request, exc: DBAPIError) -> Response:
+        # The database is unreachable (restarting, network): the pool reconnects on
+        # the next request (pool_pre_ping), so this one is a 503, not a crash.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return refusal(request, 503, "database unavailable", headers={"Retry-After": "5"})
+
+    @app.exception_handler(DBAPIError)
+    def _database_error(request: Request, exc: DBAPIError) -> Response:
+        if exc.connection_invalidated:
+            return _database_gone(request, exc)
+        return _crash(request, exc)
+
+    @app.exception_handler(OSError)
+    def _os_error(request: Request, exc: OSError) -> Response:
+        if exc.errno in DISK_FULL:
+            log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+            return refusal(
+                request,
+                507,
+                "disk full",
+                N_(
+                    "There is no room left to store this. Nothing was saved; ask the "
+                    "administrator to free space and try again."
+                ),
+            )
         return _crash(request, exc)
 
     @app.exception_handler(RequestValidationError)
