@@ -75,6 +75,13 @@ def serve(
         workers=workers,
         proxy_headers=False,
         server_header=False,
+        # Longer than a proxy's idle timeout (commonly 60 s) and than the pause between
+        # two pages: the other side closes first, so no request meets a connection the
+        # server is closing at that moment (uvicorn's 5 s did, under load).
+        timeout_keep_alive=65,
+        # A worker busy on a long request (a search catching up with the index, a solve)
+        # on a loaded machine is not dead: uvicorn's 5 s ended such workers mid-request.
+        timeout_worker_healthcheck=30,
     )
     lock.close()
 

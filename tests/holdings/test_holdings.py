@@ -21,8 +21,8 @@ from baken.core.markings import Level, Marking, Service
 from baken.core.models import AuditEntry
 from baken.core.policy import PolicyDenied
 from baken.core.schemas import MarkingIn
-from baken.holdings.feed import Feeder
-from baken.holdings.models import Collection, Document, Statement
+from baken.holdings.feed import BATCH, Feeder
+from baken.holdings.models import Collection, Document, IndexOutbox, Statement
 from baken.holdings.schemas import CollectionCreate
 from baken.holdings.search import SearchIndex
 from baken.holdings.service import HoldingsError, collections, documents, entities
@@ -356,3 +356,18 @@ def test_cli_bulk_load_search_and_delete_exactly(world: World, tmp_path: Path) -
         )
     assert left == {"keep"}  # the imported entity stays; the bulk data is gone
     assert after.result.total == 0
+
+
+def test_a_request_works_off_one_batch_of_a_backlog_and_leaves_the_rest(
+    world: World, tmp_path: Path
+) -> None:
+    # A backlog another process left (objects since gone: each is a delete).
+    with transaction(world.factory) as session:
+        session.add_all(IndexOutbox(object_id=f"doc:{900000 + n}") for n in range(BATCH + 7))
+    feeder = Feeder(world.factory, SearchIndex(tmp_path / "index"))
+    assert feeder.try_sync(batches=1) == BATCH
+    with transaction(world.factory) as session:
+        assert session.scalar(select(func.count(IndexOutbox.id))) == 7
+    assert feeder.sync() == 7
+    with transaction(world.factory) as session:
+        assert session.scalar(select(func.count(IndexOutbox.id))) == 0

@@ -57,12 +57,14 @@ class Feeder:
         with self._lock:
             return self._sync()
 
-    def try_sync(self) -> int:
-        """As :meth:`sync`, unless another thread is at it (it will see our rows)."""
+    def try_sync(self, batches: int | None = None) -> int:
+        """As :meth:`sync`, unless another thread is at it (it will see our rows); at most
+        ``batches`` batches of the outbox when given (a request does not wait for a
+        backlog another process left: the rest goes with the next call)."""
         if not self._lock.acquire(blocking=False):
             return 0
         try:
-            return self._sync()
+            return self._sync(batches)
         finally:
             self._lock.release()
 
@@ -71,9 +73,11 @@ class Feeder:
         if time.monotonic() - self._last >= NUDGE_SECONDS:
             self.try_sync()
 
-    def _sync(self) -> int:
+    def _sync(self, batches: int | None = None) -> int:
         handled = 0
-        while True:
+        while batches is None or batches > 0:
+            if batches is not None:
+                batches -= 1
             with transaction(self.factory) as session:
                 rows = list(
                     session.execute(

@@ -425,7 +425,9 @@ def _filters(ctx: Ctx) -> dict[str, list[str]]:
 def _search(ctx: Ctx, q: str, page: int) -> search_service.Found:
     principal = ctx.user()
     rt = holdings_runtime(ctx)
-    rt.feeder.try_sync()  # what committed before this request is found
+    # What committed before this request is found (one batch: a backlog left by another
+    # process is not worked off inside a request).
+    rt.feeder.try_sync(batches=1)
     with ctx.db() as session:
         return search_service.search(
             session,
