@@ -24,6 +24,7 @@ from benchmarks import (
     bulk,
     core,
     ingest,
+    load,
     ner,
     screening,
     search,
@@ -49,6 +50,7 @@ MODULES: dict[str, Callable[[Path, Console], list[core.Row]]] = {
     "analysis_warning": analysis_warning.run,
     "analysis_graph": analysis_graph.run,
     "vetting": vetting.run,
+    "load": load.run,
 }
 MARKDOWN = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 
