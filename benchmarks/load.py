@@ -32,8 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -41,6 +39,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from baken.testing.serving import wait_until_serving
 from benchmarks.core import Row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -232,19 +231,7 @@ def _baken(args: list[str], env: dict[str, str], console: Console, cwd: Path) ->
 
 
 def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"baken serve exited:\n{log.read_text()[-3000:]}")
-        try:
-            # Our own http://127.0.0.1 URL, no other scheme.
-            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"baken serve did not answer within {STARTUP_SECONDS} s")
+    wait_until_serving(proc, url, log, STARTUP_SECONDS)
 
 
 def _locust(

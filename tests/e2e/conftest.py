@@ -23,9 +23,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +34,7 @@ from baken.core.config import Settings
 from baken.demo import load_demo
 from baken.holdings.nlp.loopback import check_loopback_only
 from baken.migrations import upgrade
+from baken.testing.serving import NotServing, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "e2e-demowereld-wachtwoord"
@@ -82,21 +80,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _wait_until_up(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"baken serve exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            # Our own http://127.0.0.1 URL, no other scheme.
-            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(
-        f"baken serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()[-3000:]}"
-    )
+    try:
+        wait_until_serving(proc, url, log, STARTUP_SECONDS)
+    except NotServing as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

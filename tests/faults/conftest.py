@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ from baken.core.schemas import MarkingIn
 from baken.holdings.models import Document
 from baken.holdings.schemas import CollectionCreate
 from baken.holdings.service import collections
+from baken.testing.serving import NotServing, wait_until_serving
 from tests.conftest import People
 
 BAKEN = str(Path(sys.executable).with_name("baken"))
@@ -81,17 +81,10 @@ class Server:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"baken serve exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        pytest.fail(f"baken serve did not answer:\n{self.log.read_text()[-3000:]}")
+        try:
+            wait_until_serving(self.proc, self.url, self.log, STARTUP_SECONDS, every=0.2)
+        except NotServing as exc:
+            pytest.fail(str(exc))
 
     def kill9(self) -> None:
         """SIGKILL to the whole process group (uvicorn and any workers)."""

@@ -154,9 +154,9 @@ def _consistent(world: World) -> dict[int, str]:
     return {run.id: run.state for run in runs}
 
 
-@pytest.mark.timeout(300)
-def test_xref_killed_at_random_points_resumes_to_the_same_pairs(world: World) -> None:
-    rng = random.Random(SEED)
+def _import_people(world: World, rng: random.Random) -> int:
+    """The seeded people into the open-source collection and a register; returns the
+    register's id."""
     left, right = _people(rng)
     register = world.collection("register", Marking.of("DEP_VERTROUWELIJK", Service.AIVD))
     for collection_id, lines in ((world.osint, left), (register, right)):
@@ -164,6 +164,13 @@ def test_xref_killed_at_random_points_resumes_to_the_same_pairs(world: World) ->
             entities.import_ftm(
                 session, principal=world.analyst, collection_id=collection_id, lines=lines
             )
+    return register
+
+
+@pytest.mark.timeout(300)
+def test_xref_killed_at_random_points_resumes_to_the_same_pairs(world: World) -> None:
+    rng = random.Random(SEED)
+    register = _import_people(world, rng)
 
     # The control: the same run, in this process, never killed.
     with transaction(world.factory) as session:
@@ -229,13 +236,7 @@ def test_a_run_wrongly_abandoned_keeps_the_pairs_of_whichever_finished(world: Wo
     """The process thought killed was alive: it reaches its store after the rerun stored
     the run. It fails, and the run stays done with one set of pairs."""
     rng = random.Random(SEED)
-    left, right = _people(rng)
-    register = world.collection("register", Marking.of("DEP_VERTROUWELIJK", Service.AIVD))
-    for collection_id, lines in ((world.osint, left), (register, right)):
-        with transaction(world.factory) as session:
-            entities.import_ftm(
-                session, principal=world.analyst, collection_id=collection_id, lines=lines
-            )
+    register = _import_people(world, rng)
     with transaction(world.factory) as session:
         run_id = service.start(
             session,
