@@ -47,6 +47,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    trusted_proxy: Annotated[
+        str,
+        typer.Option(
+            help="Address(es) of the reverse proxy, comma-separated: its X-Forwarded-For "
+            "names the client (rate limits and the audit log then see users, not the proxy)."
+        ),
+    ] = "",
 ) -> None:
     """Serve the web UI and the HTTP API."""
     import uvicorn
@@ -73,7 +80,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=False,
+        # Only a named proxy may say who the client is; anyone else's header is ignored.
+        proxy_headers=bool(trusted_proxy),
+        forwarded_allow_ips=trusted_proxy or None,
         server_header=False,
         # Longer than a proxy's idle timeout (commonly 60 s) and than the pause between
         # two pages: the other side closes first, so no request meets a connection the

@@ -49,9 +49,16 @@ class Server:
     command, e.g. ``unshare``); stopped at the end of the test however it ends."""
 
     def __init__(
-        self, settings: Settings, log: Path, wrap: Sequence[str] = (), workers: int = 1
+        self,
+        settings: Settings,
+        log: Path,
+        wrap: Sequence[str] = (),
+        workers: int = 1,
+        args: Sequence[str] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
         self.settings, self.log, self.wrap, self.workers = settings, log, list(wrap), workers
+        self.args, self.extra_env = list(args), env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -59,19 +66,23 @@ class Server:
     def env(self) -> dict[str, str]:
         s = self.settings
         env = {k: v for k, v in os.environ.items() if not k.startswith("BAKEN_")}
-        return env | {
-            "BAKEN_DATA_DIR": str(s.data_dir),
-            "BAKEN_DATABASE_URL": s.database_url,
-            "BAKEN_ARGON2_TIME_COST": str(s.argon2_time_cost),
-            "BAKEN_ARGON2_MEMORY_KIB": str(s.argon2_memory_kib),
-            "BAKEN_FROG": "false",
-            "BAKEN_OCR": "false",
-            "BAKEN_WORKERS": "1",
-        }
+        return (
+            env
+            | {
+                "BAKEN_DATA_DIR": str(s.data_dir),
+                "BAKEN_DATABASE_URL": s.database_url,
+                "BAKEN_ARGON2_TIME_COST": str(s.argon2_time_cost),
+                "BAKEN_ARGON2_MEMORY_KIB": str(s.argon2_memory_kib),
+                "BAKEN_FROG": "false",
+                "BAKEN_OCR": "false",
+                "BAKEN_WORKERS": "1",
+            }
+            | self.extra_env
+        )
 
     def start(self) -> None:
         command = [*self.wrap, BAKEN, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--workers", str(self.workers)]
+        command += ["--workers", str(self.workers), *self.args]
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 command,

@@ -62,8 +62,8 @@ class RateLimits:
 
 
 def client_address(request: Request) -> str:
-    """The peer's address. Behind a reverse proxy, run uvicorn with
-    ``--proxy-headers --forwarded-allow-ips`` so this is the client, not the proxy."""
+    """The peer's address. Behind a reverse proxy, ``baken serve --trusted-proxy ADDR``
+    makes this the client named by the proxy's X-Forwarded-For, not the proxy."""
     return request.client.host if request.client else "unknown"
 
 
