@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from baken.core import audit
 from baken.core.db import transaction
-from baken.holdings.models import Document, Statement
+from baken.holdings.models import Document, IndexOutbox, Statement
 from tests.holdings.conftest import World, write
 
 BAKEN = str(Path(sys.executable).parent / "baken")
@@ -85,3 +85,58 @@ def test_kill_9_at_any_point_then_resume(world: World, tmp_path: Path) -> None:
     blobs = [p for p in world.settings.blob_dir.rglob("*") if p.is_file() and p.suffix != ".tmp"]
     assert len(blobs) == FILES
     assert verified.ok
+
+
+def test_two_processes_on_one_document_store_it_once(world: World) -> None:
+    """Two web workers resume the same document a killed one left: both claim and work
+    on it, the first stores, the second stores nothing (one set of statements)."""
+    from baken.holdings import runtime
+    from baken.holdings.blobs import BlobStore
+    from baken.holdings.pipeline import STAGES, Task
+    from baken.holdings.service import ingest
+
+    text = "Notitie: de AIVD volgt contacten tussen Rusland en bedrijven in Rotterdam. " * 3
+    with transaction(world.factory) as session:
+        reg = ingest.register_bytes(
+            session,
+            principal=world.analyst,
+            collection_id=world.osint,
+            data=text.encode(),
+            name="tweemaal.txt",
+            blobs=BlobStore(world.settings.blob_dir),
+            max_bytes=world.settings.ingest_max_bytes,
+        )
+    pipes = [runtime.pipeline(world.settings, world.factory) for _ in range(2)]
+    task = Task(reg.document_id)
+    work = []
+    for pipe in pipes:  # both claim before either stores
+        claimed = pipe._claim(task, STAGES)
+        assert claimed is not None
+        work.append(claimed)
+    results = [pipe._work(doc, data, STAGES) for pipe, (doc, data) in zip(pipes, work, strict=True)]
+
+    def statements() -> int:
+        with transaction(world.factory) as session:
+            query = select(func.count(Statement.id)).where(Statement.document_id == reg.document_id)
+            return session.scalar(query) or 0
+
+    def queued() -> int:
+        with transaction(world.factory) as session:
+            query = select(func.count(IndexOutbox.id)).where(
+                IndexOutbox.object_id == f"doc:{reg.document_id}"
+            )
+            return session.scalar(query) or 0
+
+    assert queued() == 1  # the registration's
+    pipes[0]._store(task, work[0][0], results[0], STAGES)
+    stored = statements()
+    assert stored > 0
+    assert pipes[1]._store(task, work[1][0], results[1], STAGES) == []
+    assert statements() == stored
+    # Queued for the index once by the store (besides its registration), not twice.
+    assert queued() == 2
+    with transaction(world.factory) as session:
+        doc = session.get(Document, reg.document_id)
+        assert doc is not None
+        assert doc.state == "done"
+        assert audit.verify(session).ok

@@ -186,8 +186,14 @@ class Pipeline:
         now = utcnow()
         children: list[int] = []
         with transaction(self.factory) as session:
-            row = session.get(Document, doc.id)
+            # Locked: of two processes that both worked on this document (each web worker
+            # resumes what a killed one left), the first stores and the second finds it
+            # no longer "processing" and stores nothing (no second set of statements).
+            row = session.get(Document, doc.id, with_for_update=True)
             if row is None:
+                return []
+            if row.state != "processing":
+                job_progress(session, task.job_id)
                 return []
             collection = session.get(Collection, row.collection_id)
             assert collection is not None
