@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; empty means SQLite under data_dir."
     )
+    # Seconds to wait for PostgreSQL to answer a new connection: a host that drops packets
+    # (not one that refuses, as a restarting server does) must not hold requests for ever.
+    db_connect_timeout: int = Field(default=10, ge=1, le=300)
     default_locale: str = "nl"
     session_idle_minutes: int = Field(default=30, ge=1)
     session_max_hours: int = Field(default=10, ge=1)

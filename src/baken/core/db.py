@@ -51,7 +51,13 @@ def make_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # libpq waits for ever by default; a connect_timeout in the URL wins.
+    connect = (
+        {} if "connect_timeout" in url.query else {"connect_timeout": settings.db_connect_timeout}
+    )
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
