@@ -40,4 +40,3 @@ def test_a_silent_host_is_given_up_on_after_the_connect_timeout(
             conn.execute(text("SELECT 1"))
     finally:
         engine.dispose()
-
